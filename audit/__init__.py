@@ -1,0 +1,2 @@
+"""clinic-audit core."""
+__version__ = "0.1.0"

@@ -1,0 +1,197 @@
+"""The ``clinic-audit`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+
+from . import __version__
+
+
+class ExitCode(IntEnum):
+    OK = 0  # nothing at or above --fail-on
+    FINDINGS = 1  # findings at or above --fail-on
+    ERROR = 2  # bad usage, bad configuration, or an input that could not be audited
+
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    """--select a,b --select c -> [a, b, c]"""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _load_config(sources: Iterable[str], cli_layer: dict[str, Any], config_file: str | None, isolated: bool) -> Any:
+    from .config import Config, ConfigError
+    from .registry import load
+
+    first = next((s for s in sources if s != "-"), ".")
+    try:
+        return Config.build(load(), Path(first), cli_layer, Path(config_file) if config_file else None, isolated)
+    except ConfigError as exc:
+        click.echo(f"clinic-audit: configuration error: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clinic-audit")
+def main() -> None:
+    """Audit clinic blog posts for readability, structure, citations, SEO and trust."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-f", "--format", "fmt", default="text", show_default=True, help="Output format (see --help-formats).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
+@click.option("--isolated", is_flag=True, help="Ignore project configuration files.")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes, names or families (comma-separated).")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names or families.")
+@click.option("--profile", type=click.Choice(["patient", "clinician"]), help="Audience profile (default: patient).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit code 1 [default: error].")
+@click.option("--selector", help="CSS selector of the article in HTML pages.")
+@click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
+@click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Worker processes (0: all cores).")
+@click.option("--no-suggestions", is_flag=True, help="Text format: leave out the 'fix:' lines.")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
+@click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
+def check(
+    sources: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    isolated: bool,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    profile: str | None,
+    fail_on: str | None,
+    selector: str | None,
+    language: str | None,
+    stdin_format: str | None,
+    jobs: int,
+    no_suggestions: bool,
+    quiet: bool,
+    color: bool | None,
+) -> None:
+    """Audit posts: files, folders (recursively) or - for standard input."""
+    from .engine import audit_all, default_jobs
+    from .result import InputFailure
+    from .rule import Severity
+    from .sources import discover
+    from clinic_audit.reports import FORMATS, reporter
+
+    if fmt not in FORMATS:
+        raise click.BadParameter(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
+    cli_layer = {
+        "select": _split(select),
+        "extend-select": _split(extend_select),
+        "ignore": _split(ignore),
+        "profile": profile,
+        "fail-on": fail_on,
+        "html-selector": selector,
+        "language": language,
+    }
+    config = _load_config(sources, cli_layer, config_file, isolated)
+    settings = config.effective()
+    threshold = settings["fail-on"]
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    use_color = (stream.isatty() if color is None else color) and fmt == "text"
+    report = reporter(fmt, stream, color=use_color, suggestions=not no_suggestions, quiet=quiet)
+    # Every consumer of results is a sink (post/failure/finish); transforms run before them.
+    # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
+    sinks: list[Any] = [report]
+    transforms: list[Any] = []
+    worst: Severity | None = None
+    failed_inputs = 0
+    targets = discover(sources, settings["include"], settings["exclude"], config.root)
+    try:
+        for result in audit_all(targets, config, jobs=jobs or default_jobs(), stdin_format=stdin_format):
+            if isinstance(result, InputFailure):
+                failed_inputs += 1
+                for sink in sinks:
+                    sink.failure(result)
+                if output or fmt != "text":
+                    click.echo(f"clinic-audit: {result.source}: {result.message}", err=True)
+                continue
+            for transform in transforms:
+                result = transform(result)
+            for sink in sinks:
+                sink.post(result)
+            post_worst = result.worst()
+            if post_worst is not None and (worst is None or post_worst > worst):
+                worst = post_worst
+        for sink in sinks:
+            sink.finish()
+    finally:
+        if output:
+            stream.close()
+    if failed_inputs:
+        sys.exit(ExitCode.ERROR)
+    if threshold != "never" and worst is not None and worst >= Severity.parse(threshold):
+        sys.exit(ExitCode.FINDINGS)
+    sys.exit(ExitCode.OK)
+
+
+@main.command("rules")
+@click.option("--family", help="Only this family.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def list_rules(family: str | None, as_json: bool) -> None:
+    """List every rule: code, name, family, default severity and summary."""
+    from .registry import load
+
+    chosen = [r for r in load() if family is None or r.family == family]
+    if as_json:
+        click.echo(json.dumps([
+            {"code": r.code, "name": r.name, "family": r.family, "severity": str(r.severity), "summary": r.summary}
+            for r in chosen
+        ], indent=2))
+        return
+    for r in chosen:
+        click.echo(f"{r.code:<6} {r.name:<30} {r.family:<12} {str(r.severity):<8} {r.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print a rule's full documentation and options."""
+    from .registry import load
+
+    r = load().get(code)
+    if r is None:
+        click.echo(f"clinic-audit: no rule {code!r} (see `clinic-audit rules`)", err=True)
+        sys.exit(ExitCode.ERROR)
+    click.echo(f"{r.code} {r.name} ({r.family}, default severity {r.severity})\n")
+    click.echo(r.doc)
+    if r.options:
+        click.echo("\nOptions:")
+        for opt in r.options:
+            click.echo(f"  {opt.name} ({opt.type.__name__}, default {opt.default!r}): {opt.help}")
+
+
+@main.command("config")
+@click.option("--show", is_flag=True, help="Print the merged configuration.")
+@click.option("--path", "for_path", help="Show the settings that apply to this post (per-path overrides).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
+def show_config(show: bool, for_path: str | None, config_file: str | None) -> None:
+    """Show where configuration comes from and what it resolves to."""
+    config = _load_config([for_path or "."], {}, config_file, False)
+    click.echo(f"# configuration file: {config.file or '(none found; defaults)'}")
+    settings = config.effective(for_path)
+    active = config.rule_settings(for_path)
+    settings["rules"] = {
+        s.rule.code: {"name": s.rule.name, "severity": str(s.severity), **dict(s.options)} for s in active
+    }
+    click.echo(json.dumps(settings, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

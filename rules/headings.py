@@ -1,0 +1,263 @@
+"""Heading rules: one H1, no skipped levels, no empty, duplicate or overlong headings, enough subheadings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from clinic_audit.model import HEADING, Post
+from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textstats import count_words
+
+
+def _h1s(post: Post) -> list[tuple[int, str, str]]:
+    """(line, text, origin) of every H1, the front-matter title first when it renders as one."""
+    found = [(post.title_line or 1, post.title, "front-matter title")] if post.title_is_h1 else []
+    found += [(h.line, h.plain, "H1") for h in post.headings if h.level == 1]
+    return found
+
+
+@rule("HD001", "missing-h1", "headings", "warning")
+def missing_h1(post: Post, opts: Options) -> Iterable[Hit]:
+    """The post has no H1 and no title that renders as one.
+
+    Why: the H1 tells patients and search engines what the page is about; screen-reader users jump to it.
+    Fix: give the post one H1 (or a front-matter `title`) that names the topic in plain words.
+    Bad:
+        ## Symptoms
+
+        Nerve pain can burn or tingle.
+    Good:
+        # Nerve pain: what it feels like
+
+        Nerve pain can burn or tingle.
+    """
+    if not _h1s(post) and post.blocks:
+        first = post.headings[0] if post.headings else post.blocks[0]
+        yield Hit(first.line, "the post has no H1 heading or title", suggestion="Add one H1 that names the topic.")
+
+
+@rule("HD002", "multiple-h1", "headings", "warning")
+def multiple_h1(post: Post, opts: Options) -> Iterable[Hit]:
+    """More than one H1 (a front-matter title counts as the first).
+
+    Why: two top-level headings make the page's topic ambiguous to search engines and screen readers.
+    Fix: keep one H1; turn the others into H2 subheadings.
+    Bad:
+        # Back pain
+
+        Text.
+
+        # Treatment
+    Good:
+        # Back pain
+
+        Text.
+
+        ## Treatment
+    """
+    h1s = _h1s(post)
+    for line, text, origin in h1s[1:]:
+        first_line, first_text, first_origin = h1s[0]
+        yield Hit(line, f"second H1 '{text}' (the {first_origin} '{first_text}' on line {first_line} is already the H1)",
+                  excerpt=text, value=len(h1s), limit=1, suggestion="Make it an H2.")
+
+
+@rule("HD003", "skipped-heading-level", "headings", "warning")
+def skipped_heading_level(post: Post, opts: Options) -> Iterable[Hit]:
+    """A heading jumps more than one level deeper than the one before it (H2 → H4).
+
+    Why: the outline is how screen-reader users and search engines understand the page; a gap breaks it.
+    Fix: use the next level down (H2 → H3), or restructure the section.
+    Bad:
+        # Back pain
+
+        ## Causes
+
+        #### Posture
+    Good:
+        # Back pain
+
+        ## Causes
+
+        ### Posture
+    """
+    previous = 1 if post.title_is_h1 else 0
+    for heading in post.headings:
+        if previous and heading.level > previous + 1:
+            yield Hit(heading.line, f"heading level jumps from H{previous} to H{heading.level}",
+                      excerpt=heading.plain, value=f"H{heading.level}", limit=f"H{previous + 1}",
+                      suggestion=f"Make it an H{previous + 1}.")
+        previous = heading.level
+
+
+@rule("HD004", "empty-heading", "headings", "error")
+def empty_heading(post: Post, opts: Options) -> Iterable[Hit]:
+    """A heading with no text.
+
+    Why: an empty heading is announced by screen readers as a heading with nothing in it, and is a leftover of editing.
+    Fix: write the heading, or delete it.
+    Bad:
+        # Back pain
+
+        ##
+
+        Text.
+    Good:
+        # Back pain
+
+        ## Causes
+
+        Text.
+    """
+    for heading in post.headings:
+        if not heading.plain.strip(" #"):
+            yield Hit(heading.line, f"H{heading.level} heading is empty", suggestion="Write the heading or remove it.")
+
+
+@rule("HD005", "duplicate-heading", "headings", "warning")
+def duplicate_heading(post: Post, opts: Options) -> Iterable[Hit]:
+    """Two headings with the same text.
+
+    Why: readers and search snippets cannot tell the sections apart, and in-page links collide.
+    Fix: make each heading say what its own section is about.
+    Bad:
+        # Back pain
+
+        ## Treatment
+
+        Rest.
+
+        ## Treatment
+
+        Exercise.
+    Good:
+        # Back pain
+
+        ## Treatment at home
+
+        Rest.
+
+        ## Treatment at the clinic
+
+        Exercise.
+    """
+    seen: dict[str, int] = {}
+    for heading in post.headings:
+        key = " ".join(heading.plain.lower().split()).rstrip("?:.!")
+        if not key:
+            continue
+        if key in seen:
+            yield Hit(heading.line, f"heading '{heading.plain}' repeats the one on line {seen[key]}",
+                      excerpt=heading.plain, suggestion="Reword one of them.")
+        else:
+            seen[key] = heading.line
+
+
+@rule(
+    "HD006",
+    "long-heading",
+    "headings",
+    "info",
+    options=[Option("max-characters", int, 70, "Longest heading, in characters.")],
+)
+def long_heading(post: Post, opts: Options) -> Iterable[Hit]:
+    """A heading longer than 70 characters.
+
+    Why: long headings are cut off in search results and tables of contents, and are hard to scan.
+    Fix: shorten it to the main idea; move detail into the first sentence of the section.
+    Example options: max-characters=30
+    Bad:
+        # Is neuropathic pain present in chronic lower back pain and soft tissue syndromes?
+    Good:
+        # Nerve pain and lower back pain
+    """
+    for heading in post.headings:
+        length = len(heading.plain)
+        if length > opts.max_characters:
+            yield Hit(heading.line, f"heading is {length} characters (limit {opts.max_characters})",
+                      excerpt=heading.plain, value=length, limit=opts.max_characters,
+                      suggestion="Shorten the heading to its main idea.")
+
+
+@rule(
+    "HD007",
+    "long-text-without-subheading",
+    "headings",
+    "warning",
+    options=[Option("max-words", int, 300, "Most words of text in a row without a subheading.")],
+)
+def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
+    """More than 300 words of text without a subheading.
+
+    Why: patients scan for the part that concerns them; long unbroken stretches hide it (Yoast uses the same 300 words).
+    Fix: split the text with descriptive subheadings, one idea per section.
+    Example options: max-words=20
+    Bad:
+        # Back pain
+
+        Back pain is common and usually gets better on its own within a few weeks. Stay active, use heat, and take pain relievers if you need them. See a doctor if the pain lasts.
+    Good:
+        # Back pain
+
+        Back pain is common and usually gets better on its own.
+
+        ## What helps
+
+        Stay active, use heat, and take pain relievers if you need them.
+    """
+    runs: dict[int, int] = defaultdict(int)
+    start_line: dict[int, int] = {}
+    run = 0
+    for block in post.blocks:
+        if block.kind == HEADING:
+            run = block.line
+            continue
+        words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
+        runs[run] += words
+        start_line.setdefault(run, block.line)
+    for heading_line, words in runs.items():
+        if words > opts.max_words:
+            line = heading_line or start_line[heading_line]
+            yield Hit(line, f"{words} words without a subheading (limit {opts.max_words})",
+                      value=words, limit=opts.max_words, key=f"run {words // 50}",
+                      suggestion="Break the text up with descriptive subheadings.")
+
+
+@rule("HD008", "first-heading-not-top-level", "headings", "info")
+def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
+    """The first heading is not the top level (an H2 or lower opens a post with no title).
+
+    Why: the outline should start with the page's topic; starting lower suggests a missing title.
+    Fix: start with the H1 (or a front-matter title) and nest the rest under it.
+    Bad:
+        ### Symptoms
+
+        Tingling and burning.
+
+        # Nerve pain
+    Good:
+        # Nerve pain
+
+        ## Symptoms
+
+        Tingling and burning.
+    """
+    if post.title_is_h1 or not any(h.level == 1 for h in post.headings):
+        return  # no H1 at all is missing-h1's finding
+    first = post.headings[0]
+    if first.level != 1:
+        yield Hit(first.line, f"the first heading is an H{first.level}, not the H1", excerpt=first.plain,
+                  value=f"H{first.level}", limit="H1", suggestion="Start the post with its H1.")
+
+
+RULES = (
+    missing_h1,
+    multiple_h1,
+    skipped_heading_level,
+    empty_heading,
+    duplicate_heading,
+    long_heading,
+    long_text_without_subheading,
+    first_heading_not_top_level,
+)
