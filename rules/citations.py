@@ -1,0 +1,175 @@
+"""Citation rules: statistics and attributed claims need a source the reader can check.
+
+A sentence counts as cited when the sentence or its paragraph has an outbound
+link, a footnote marker that resolves to a note or reference entry, an inline
+author-year citation, a DOI or a PMID.  Hedged wording ("may help") and plain
+common knowledge carry no statistic or attribution and are never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator
+
+from clinic_audit.model import Block, Post, Sentence
+from clinic_audit.rule import Hit, Option, Options, rule
+
+_NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\]]+\]")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    text = resources.files("clinic_audit.rules").joinpath("data/citations.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    data = _data()
+
+    def any_of(items: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE)
+
+    verbs = "|".join(data["attribution_verbs"])
+    return {
+        "statistic": any_of(data["statistics"]),
+        "vague": any_of(data["vague"]),
+        "citation": re.compile("|".join(f"(?:{p})" for p in data["inline_citation"])),
+        "according": re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
+        "verb": re.compile(rf"\b({verbs})\b(?:\s+that)?"),
+    }
+
+
+def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
+    """True when the sentence or its paragraph points at a source the reader can check."""
+    if any(link.is_external for link in block.links):
+        return True
+    if block.footnote_refs:
+        return True
+    text = block.text
+    if _patterns()["citation"].search(text):
+        return True
+    markers = [m.group(1) for m in _NUMERIC_MARKER.finditer(text) if m.group(1)]
+    return bool(markers) and bool(post.reference_blocks or post.footnotes)
+
+
+def _claim_sentences(post: Post) -> Iterator[tuple[Sentence, Block]]:
+    for sentence in post.sentences:
+        yield sentence, post.blocks[sentence.block_index]
+
+
+def named_attribution(sentence: str) -> str | None:
+    """The named source of "according to X" / "X says that", or None when nobody is named."""
+    patterns = _patterns()
+    according = patterns["according"].search(sentence)
+    if according:
+        return according.group(1).strip(" .,;:")
+    unnamed = set(_data()["unnamed_subjects"])
+    for verb in patterns["verb"].finditer(sentence):
+        subject = sentence[: verb.start()].split(",")[-1].split()
+        names = [w for w in subject[-9:] if w[:1].isupper() and w.lower().strip(".’'") not in unnamed]
+        if names:
+            return " ".join(subject[subject.index(names[0]):]).strip(" .,;:")
+    return None
+
+
+@rule("CI001", "uncited-statistic", "citations", "warning")
+def uncited_statistic(post: Post, opts: Options) -> Iterable[Hit]:
+    """A statistic (a percentage, "N million", "1 in N", a rate) with no source in its sentence or paragraph.
+
+    Why: patients act on numbers; a number with no source cannot be checked or dated, and search
+    engines weigh sourcing heavily for health pages (HONcode attribution, JAMA benchmarks).
+    Fix: link the study or agency the number comes from, in the same sentence or paragraph.
+    Bad:
+        About 8% of adults have chronic back pain.
+    Good:
+        About 8% of adults have chronic back pain, according to a [national survey](https://www.cdc.gov/nchs/products/databriefs/db415.htm).
+    """
+    pattern = _patterns()["statistic"]
+    for sentence, block in _claim_sentences(post):
+        match = pattern.search(sentence.text)
+        if named_attribution(sentence.text):
+            continue  # unlinked-attribution reports the sentence, statistic included
+        if match and not is_cited(post, block, sentence.text):
+            yield Hit(sentence.line, f"statistic '{match.group(0).strip()}' has no source", excerpt=sentence.text,
+                      suggestion="Link the source of this number in the same sentence or paragraph.")
+
+
+@rule("CI002", "unlinked-attribution", "citations", "warning")
+def unlinked_attribution(post: Post, opts: Options) -> Iterable[Hit]:
+    """A claim attributed to a named source ("according to the CDC", "the Cleveland Clinic estimates") with no link or reference.
+
+    Why: naming a source without a link looks authoritative but the reader cannot verify what it said or when.
+    Fix: link the page or paper you are quoting, or add it to the references with a marker.
+    Bad:
+        The Mayo Clinic says that most back pain improves within a month.
+    Good:
+        The Mayo Clinic [says](https://www.mayoclinic.org/diseases-conditions/back-pain) that most back pain improves within a month.
+    """
+    statistic = _patterns()["statistic"]
+    for sentence, block in _claim_sentences(post):
+        source = named_attribution(sentence.text)
+        if source and not is_cited(post, block, sentence.text):
+            also = " (it also states a statistic)" if statistic.search(sentence.text) else ""
+            yield Hit(sentence.line, f"claim attributed to '{source}' has no link or reference{also}",
+                      excerpt=sentence.text, suggestion=f"Link what {source} published.")
+
+
+@rule("CI003", "vague-attribution", "citations", "warning")
+def vague_attribution(post: Post, opts: Options) -> Iterable[Hit]:
+    """An appeal to unnamed authority ("studies show", "experts say", "it is thought") with no source.
+
+    Why: vague authority is a classic weasel pattern; for health claims the FTC expects real evidence behind "studies show".
+    Fix: name and link the study or guideline, or say plainly what is and is not known.
+    Bad:
+        Studies show that ice works better than heat.
+    Good:
+        A 2023 [review](https://pubmed.ncbi.nlm.nih.gov/) found that ice and heat work about as well.
+    """
+    pattern = _patterns()["vague"]
+    for sentence, block in _claim_sentences(post):
+        match = pattern.search(sentence.text)
+        if match and not is_cited(post, block, sentence.text):
+            yield Hit(sentence.line, f"'{match.group(0)}' with no source", excerpt=sentence.text,
+                      suggestion="Name and link the evidence, or describe what is known plainly.")
+
+
+@rule(
+    "CI004",
+    "no-references",
+    "citations",
+    "warning",
+    options=[Option("min-words", int, 300, "Posts shorter than this are not judged.")],
+)
+def no_references(post: Post, opts: Options) -> Iterable[Hit]:
+    """A post that makes factual claims but has no references section and no outbound links at all.
+
+    Why: HONcode, the JAMA benchmarks and Google's guidance for health pages all ask that sources be shown.
+    Fix: link your sources where you use them, and list them under a "References" heading.
+    Example options: min-words=5
+    Bad:
+        # Back pain
+
+        About 8% of adults have chronic back pain. The CDC estimates that it costs billions.
+    Good:
+        # Back pain
+
+        About 8% of adults have chronic back pain ([CDC](https://www.cdc.gov/)).
+    """
+    if post.word_count < opts.min_words:
+        return
+    if any(link.is_external for link in post.links) or post.reference_blocks or post.footnotes:
+        return
+    patterns = _patterns()
+    claims = [s for s in post.sentences
+              if patterns["statistic"].search(s.text) or patterns["vague"].search(s.text) or named_attribution(s.text)]
+    if claims:
+        yield Hit(claims[0].line, f"{len(claims)} factual claims, but no references and no outbound links",
+                  value=len(claims), key="no-references",
+                  suggestion="Link sources where you use them and add a References section.")
+
+
+RULES = (uncited_statistic, unlinked_attribution, vague_attribution, no_references)

@@ -1,0 +1,492 @@
+"""Readability rules: reading grade, reading ease, sentence and paragraph length, complex words,
+the hardest section, medical jargon, and Spanish formulas for Spanish posts.
+
+All measures use prose only (paragraphs outside the reference list): list items,
+quotations, code, tables and headings are not sentences here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from clinic_audit.model import PARAGRAPH, Post
+from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textstats import FORMULAS, count_words
+
+FORMULA_LABELS = {
+    "smog": "SMOG",
+    "flesch-kincaid": "Flesch-Kincaid",
+    "gunning-fog": "Gunning fog",
+    "coleman-liau": "Coleman-Liau",
+    "ari": "ARI",
+    "dale-chall": "Dale-Chall",
+}
+GRADE_OPTIONS = [
+    Option("max-grade", float, 8.0, "Highest acceptable US school grade (patients: 8 or lower)."),
+    Option("formulas", list, ["smog", "flesch-kincaid"], f"Grade formulas to average: {', '.join(FORMULAS)}."),
+    Option("min-sentences", int, 10, "Fewer prose sentences than this: too small a sample to judge."),
+    Option("min-words", int, 100, "Fewer prose words than this: too small a sample to judge."),
+]
+
+
+def _first_prose_line(post: Post) -> int:
+    return post.sentences[0].line if post.sentences else (post.blocks[0].line if post.blocks else 1)
+
+
+def _large_enough(post: Post, opts: Options) -> bool:
+    return post.stats.sentences >= opts.min_sentences and post.stats.words >= opts.min_words
+
+
+def _grade_detail(stats: object, formulas: list[str]) -> str:
+    return ", ".join(f"{FORMULA_LABELS.get(f, f)} {stats.formula(f):.1f}" for f in formulas)  # type: ignore[attr-defined]
+
+
+@rule("RD001", "reading-grade", "readability", "warning", options=GRADE_OPTIONS, languages=("en",))
+def reading_grade(post: Post, opts: Options) -> Iterable[Hit]:
+    """The post's reading grade is above the target for patients (grade 8 by default).
+
+    The grade is the mean of SMOG (the formula health-literacy research prefers, calibrated on full
+    comprehension) and Flesch-Kincaid (the one word processors show); both are reported.
+    Why: about a third of US adults have basic or below-basic health literacy; CDC asks for grade 8 or
+    lower, AMA and NIH for grade 6-7. Patients who cannot follow a post cannot act on it.
+    Fix: use shorter sentences and everyday words; split long explanations into lists; explain medical
+    terms in plain words.
+    Example options: min-sentences=1, min-words=5
+    Bad:
+        Neuropathic discomfort manifests when peripheral neurological structures experience dysfunction, precipitating disproportionate nociceptive signaling throughout anatomical regions.
+    Good:
+        Nerve pain starts when nerves are hurt. The nerves send pain signals too often. You may feel it in your hands and feet.
+    """
+    if not _large_enough(post, opts):
+        return
+    grade = post.stats.grade(opts.formulas)
+    if grade > opts.max_grade:
+        yield Hit(
+            _first_prose_line(post),
+            f"reading grade {grade:.1f} (target ≤ {opts.max_grade:g}): {_grade_detail(post.stats, opts.formulas)}",
+            value=round(grade, 1),
+            limit=opts.max_grade,
+            key="reading-grade",
+            suggestion="Shorten sentences and swap long words for everyday ones.",
+        )
+
+
+@rule(
+    "RD002",
+    "flesch-reading-ease",
+    "readability",
+    "warning",
+    options=[
+        Option("min-score", float, 60.0, "Lowest acceptable Flesch reading ease (60-70 is plain English)."),
+        Option("min-sentences", int, 10, "Fewer prose sentences than this: too small a sample to judge."),
+        Option("min-words", int, 100, "Fewer prose words than this: too small a sample to judge."),
+    ],
+    languages=("en",),
+)
+def flesch_reading_ease(post: Post, opts: Options) -> Iterable[Hit]:
+    """Flesch reading ease is below 60 (harder than plain English).
+
+    Why: the score editors know from Yoast and Word; below 60 is "fairly difficult" for the general public.
+    Fix: shorter sentences and words of fewer syllables raise the score.
+    Example options: min-sentences=1, min-words=5
+    Bad:
+        Comprehensive multidisciplinary rehabilitation necessitates individualized therapeutic interventions.
+    Good:
+        Your care team will make a plan that fits you. It may include exercise and rest.
+    """
+    if not _large_enough(post, opts):
+        return
+    ease = post.stats.flesch_reading_ease
+    if ease < opts.min_score:
+        yield Hit(_first_prose_line(post), f"Flesch reading ease {ease:.1f} (target ≥ {opts.min_score:g})",
+                  value=round(ease, 1), limit=opts.min_score, key="flesch-reading-ease",
+                  suggestion="Use shorter sentences and shorter words.")
+
+
+@rule(
+    "RD003",
+    "long-sentence",
+    "readability",
+    "info",
+    options=[Option("max-words", int, 25, "Longest acceptable sentence, in words.")],
+)
+def long_sentence(post: Post, opts: Options) -> Iterable[Hit]:
+    """A sentence of more than 25 words.
+
+    Why: long sentences are the main driver of every grade formula and the first thing readers give up on.
+    Fix: split the sentence in two, or turn a series into a list.
+    Example options: max-words=10
+    Bad:
+        Nerve pain can be caused by alcohol use, diabetes, cancer drugs, pressure on a nerve and many other problems.
+    Good:
+        Many things can cause nerve pain. Diabetes is one of them.
+    """
+    for sentence in post.sentences:
+        n = count_words(sentence.text)
+        if n > opts.max_words:
+            yield Hit(sentence.line, f"sentence of {n} words (limit {opts.max_words})", excerpt=sentence.text,
+                      value=n, limit=opts.max_words, suggestion="Split it into shorter sentences.")
+
+
+@rule(
+    "RD004",
+    "long-sentence-share",
+    "readability",
+    "warning",
+    options=[
+        Option("max-words", int, 20, "A sentence longer than this counts as long (Yoast: 20)."),
+        Option("max-share", float, 0.25, "Highest acceptable share of long sentences (Yoast: 25%)."),
+        Option("min-sentences", int, 5, "Fewer prose sentences than this: not judged."),
+    ],
+)
+def long_sentence_share(post: Post, opts: Options) -> Iterable[Hit]:
+    """Too many of the post's sentences are long (over 25% longer than 20 words).
+
+    Why: an occasional long sentence is fine; a post made of them is hard going (Yoast's check, with its defaults).
+    Fix: split the longest sentences until at most a quarter run past 20 words.
+    Example options: min-sentences=1, max-words=8
+    Bad:
+        Pain that lasts for more than three months is called chronic pain by most doctors. It can affect sleep, mood, work and family life in many different ways.
+    Good:
+        Pain that lasts more than three months is long-term pain. It can affect sleep and mood.
+    """
+    stats = post.stats
+    if stats.sentences < opts.min_sentences:
+        return
+    share = stats.share_longer_than(opts.max_words)
+    if share > opts.max_share:
+        yield Hit(_first_prose_line(post),
+                  f"{share:.0%} of sentences are longer than {opts.max_words} words (target ≤ {opts.max_share:.0%})",
+                  value=round(share, 3), limit=opts.max_share, key="long-sentence-share",
+                  suggestion="Split the longest sentences.")
+
+
+@rule(
+    "RD005",
+    "long-paragraph",
+    "readability",
+    "info",
+    options=[Option("max-words", int, 150, "Longest acceptable paragraph, in words (Yoast: 150).")],
+)
+def long_paragraph(post: Post, opts: Options) -> Iterable[Hit]:
+    """A paragraph of more than 150 words.
+
+    Why: on a phone a long paragraph is a wall of text; patients skim past it.
+    Fix: one idea per paragraph; move series into a list.
+    Example options: max-words=12
+    Bad:
+        Back pain is common. Most people have it at some point. It often gets better in a few weeks without any treatment at all.
+    Good:
+        Back pain is common.
+
+        It often gets better in a few weeks.
+    """
+    for i in post.prose_indexes:
+        block = post.blocks[i]
+        n = count_words(block.text)
+        if n > opts.max_words:
+            yield Hit(block.line, f"paragraph of {n} words (limit {opts.max_words})", excerpt=block.plain[:80],
+                      value=n, limit=opts.max_words, suggestion="Break it into shorter paragraphs.")
+
+
+@rule(
+    "RD006",
+    "complex-words",
+    "readability",
+    "info",
+    options=[
+        Option("max-share", float, 0.10, "Highest acceptable share of complex words (three syllables or more)."),
+        Option("min-words", int, 100, "Fewer prose words than this: not judged."),
+    ],
+    languages=("en",),
+)
+def complex_words(post: Post, opts: Options) -> Iterable[Hit]:
+    """Too many complex words (three or more syllables; names and -ed/-es/-ing forms not counted).
+
+    Why: long words drive the grade up and slow readers down; Yoast's word-complexity check uses 10%.
+    Fix: swap long words for short ones ("approximately" → "about", "medication" → "medicine").
+    Example options: min-words=5
+    Bad:
+        Physiotherapy necessitates considerable commitment, regularity and determination.
+    Good:
+        Physical therapy takes time. You need to go each week.
+    """
+    stats = post.stats
+    if stats.words < opts.min_words:
+        return
+    if stats.complex_share > opts.max_share:
+        yield Hit(_first_prose_line(post),
+                  f"{stats.complex_share:.0%} of words are complex (target ≤ {opts.max_share:.0%})",
+                  value=round(stats.complex_share, 3), limit=opts.max_share, key="complex-words",
+                  suggestion="Replace long words with everyday ones.")
+
+
+@rule(
+    "RD007",
+    "hardest-section",
+    "readability",
+    "warning",
+    options=[
+        Option("max-grade", float, 8.0, "Highest acceptable grade for a section."),
+        Option("formulas", list, ["smog", "flesch-kincaid"], "Grade formulas to average."),
+        Option("min-sentences", int, 5, "Sections with fewer prose sentences are not judged."),
+    ],
+    languages=("en",),
+)
+def hardest_section(post: Post, opts: Options) -> Iterable[Hit]:
+    """Names the hardest section when it is above the grade target.
+
+    Why: a post-wide grade hides where the trouble is; editors fix sections, not averages.
+    Fix: rewrite the named section first: shorter sentences, plainer words.
+    Example options: min-sentences=1
+    Bad:
+        # Nerve pain
+
+        ## Causes
+
+        Neuropathic discomfort manifests when peripheral neurological structures experience dysfunction.
+    Good:
+        # Nerve pain
+
+        ## Causes
+
+        Nerve pain starts when nerves are hurt.
+    """
+    worst = None
+    for section in post.outline.walk():
+        stats = post.section_stats(section)
+        if stats.sentences < opts.min_sentences:
+            continue
+        grade = stats.grade(opts.formulas)
+        if worst is None or grade > worst[0]:
+            worst = (grade, section, stats)
+    if worst and worst[0] > opts.max_grade:
+        grade, section, stats = worst
+        name = section.heading.plain if section.heading else "the introduction"
+        yield Hit(section.line, f"hardest section '{name}': grade {grade:.1f} (target ≤ {opts.max_grade:g}); "
+                  f"{_grade_detail(stats, opts.formulas)}", excerpt=section.heading.plain if section.heading else "",
+                  value=round(grade, 1), limit=opts.max_grade, key=name,
+                  suggestion="Rewrite this section first with shorter sentences and plainer words.")
+
+
+@lru_cache(maxsize=1)
+def _jargon_lists() -> dict[str, dict[str, str]]:
+    text = resources.files("clinic_audit.rules").joinpath("data/jargon.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _jargon_pattern(terms: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation regex over every form; maps each form to (canonical term, plain word)."""
+    form_to_term: dict[str, str] = {}
+    for term in terms:
+        for form in term.split("|"):
+            form_to_term[form.lower()] = term
+    forms = sorted(form_to_term, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.IGNORECASE)
+    return pattern, form_to_term
+
+
+_EXPLAINED_AFTER = re.compile(r"^\s*(\(|—|–|-\s|,\s*(or|also called|also known as|which means|meaning)\b|:\s)", re.IGNORECASE)
+
+
+def _explained(text: str, start: int, end: int, plain: str) -> bool:
+    """Explained at first use: a gloss right after it, inside a parenthesis, or the plain words nearby."""
+    if _EXPLAINED_AFTER.match(text[end:end + 25]):
+        return True
+    before = text[:start]
+    if before.rstrip().endswith("(") or re.search(r"\b(also called|known as|called)\s*$", before, re.IGNORECASE):
+        return True
+    window = text[max(0, start - 80): end + 80].lower()
+    first_plain = plain.split(" or ")[0].split(",")[0].lower()
+    return first_plain in window
+
+
+@rule(
+    "RD008",
+    "medical-jargon",
+    "readability",
+    "warning",
+    options=[
+        Option("extra-terms", dict, {}, "More terms: {\"term|inflected form\" = \"plain words\"}."),
+        Option("allow", list, [], "Terms your readers know; never flagged."),
+    ],
+)
+def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
+    """A medical or bureaucratic term used without a plain-language explanation at first use.
+
+    The term is flagged once, where it first appears, unless it is explained there: followed by a
+    gloss in brackets or after a dash ("neuropathy (nerve damage)"), or the plain words stand next to it.
+    Why: patients read "hypertension" as tension and "chronic" as severe; CDC's Clear Communication
+    Index asks that unfamiliar terms be explained at first use.
+    Fix: use the plain words, or explain the term the first time it appears.
+    Bad:
+        Untreated hypertension raises the risk of stroke.
+    Good:
+        Untreated high blood pressure raises the risk of stroke.
+    """
+    lists = _jargon_lists()
+    terms = {**lists.get(post.language, lists.get("en", {})), **opts.extra_terms}
+    allowed = {a.lower() for a in opts.allow}
+    terms = {t: p for t, p in terms.items() if not any(f.lower() in allowed for f in t.split("|"))}
+    if not terms:
+        return
+    pattern, form_to_term = _jargon_pattern(terms)
+    seen: set[str] = set()
+    for block in _text_blocks(post):
+        for match in pattern.finditer(block.text):
+            term = form_to_term[match.group(1).lower()]
+            if term in seen:
+                continue
+            seen.add(term)
+            plain = terms[term]
+            if _explained(block.text, match.start(), match.end(), plain):
+                continue
+            line = block.line + block.text.count("\n", 0, match.start())
+            word = match.group(1)
+            yield Hit(line, f"'{word}' is medical jargon; say '{plain}' or explain it at first use",
+                      excerpt=word, value=word, suggestion=f"Use '{plain}', or explain '{word}' the first time it appears.",
+                      key=term)
+
+
+def _text_blocks(post: Post) -> Iterable[object]:
+    """Paragraphs and list items outside the reference list, in order."""
+    refs = post.reference_blocks
+    for i, block in enumerate(post.blocks):
+        if i in refs:
+            continue
+        if block.kind == PARAGRAPH:
+            yield block
+        for item in block.items:
+            yield item
+
+
+@rule(
+    "RD009",
+    "small-sample",
+    "readability",
+    "info",
+    options=[
+        Option("min-sentences", int, 10, "Fewer prose sentences than this make formula grades unreliable."),
+        Option("min-words", int, 100, "Fewer prose words than this make formula grades unreliable."),
+    ],
+)
+def small_sample(post: Post, opts: Options) -> Iterable[Hit]:
+    """The post has too little prose for the readability formulas to be trusted; grades are shown, not judged.
+
+    Why: SMOG is defined on 30 sentences; below about 10 sentences or 100 words every formula swings widely.
+    Fix: nothing to fix if the post is meant to be short; judge its readability by reading it aloud.
+    Example options: min-sentences=2, min-words=5
+    Bad:
+        Back soon.
+    Good:
+        Back pain is common. It often gets better.
+    """
+    stats = post.stats
+    if stats.words and (stats.sentences < opts.min_sentences or stats.words < opts.min_words):
+        yield Hit(_first_prose_line(post),
+                  f"only {stats.sentences} sentences and {stats.words} words of prose: readability grades are not judged",
+                  value=stats.sentences, limit=opts.min_sentences, key="small-sample")
+
+
+@rule(
+    "RD010",
+    "fernandez-huerta",
+    "readability",
+    "warning",
+    options=[
+        Option("min-score", float, 60.0, "Lowest acceptable Fernández Huerta ease (60-70: normal adult text)."),
+        Option("min-sentences", int, 10, "Fewer prose sentences than this: not judged."),
+    ],
+    languages=("es",),
+)
+def fernandez_huerta(post: Post, opts: Options) -> Iterable[Hit]:
+    """Spanish post: Fernández Huerta reading ease below 60.
+
+    Why: the Spanish adaptation of Flesch (corrected form); 60-70 is "normal" adult text, below is hard.
+    English grade formulas are not valid for Spanish and are not applied to it.
+    Fix: frases más cortas y palabras más sencillas.
+    Example options: min-sentences=1
+    Bad:
+        ---
+        lang: es
+        ---
+        La fisioterapia multidisciplinaria proporciona intervenciones terapéuticas individualizadas extraordinariamente complejas.
+    Good:
+        ---
+        lang: es
+        ---
+        El dolor de espalda es común. Suele mejorar en pocas semanas.
+    """
+    stats = post.stats
+    if stats.sentences < opts.min_sentences:
+        return
+    if stats.fernandez_huerta < opts.min_score:
+        yield Hit(_first_prose_line(post),
+                  f"Fernández Huerta {stats.fernandez_huerta:.1f} (target ≥ {opts.min_score:g})",
+                  value=round(stats.fernandez_huerta, 1), limit=opts.min_score, key="fernandez-huerta",
+                  suggestion="Usa frases más cortas y palabras más sencillas.")
+
+
+@rule(
+    "RD011",
+    "inflesz",
+    "readability",
+    "warning",
+    options=[
+        Option("min-score", float, 55.0, "Lowest acceptable Szigriszt-Pazos score (INFLESZ 55-65: normal)."),
+        Option("min-sentences", int, 10, "Fewer prose sentences than this: not judged."),
+    ],
+    languages=("es",),
+)
+def inflesz(post: Post, opts: Options) -> Iterable[Hit]:
+    """Spanish post: Szigriszt-Pazos perspicuity below 55 ("algo difícil" or worse on the INFLESZ scale).
+
+    Why: INFLESZ (Barrio-Cantalejo 2008) was built to judge patient texts; 55 is its acceptability cut-off.
+    Fix: frases más cortas y palabras más sencillas.
+    Example options: min-sentences=1
+    Bad:
+        ---
+        lang: es
+        ---
+        La fisioterapia multidisciplinaria proporciona intervenciones terapéuticas individualizadas extraordinariamente complejas.
+    Good:
+        ---
+        lang: es
+        ---
+        El dolor de espalda es común. Suele mejorar en pocas semanas.
+    """
+    stats = post.stats
+    if stats.sentences < opts.min_sentences:
+        return
+    if stats.szigriszt_pazos < opts.min_score:
+        band = _inflesz_band(stats.szigriszt_pazos)
+        yield Hit(_first_prose_line(post),
+                  f"INFLESZ {stats.szigriszt_pazos:.1f} ({band}; target ≥ {opts.min_score:g})",
+                  value=round(stats.szigriszt_pazos, 1), limit=opts.min_score, key="inflesz",
+                  suggestion="Usa frases más cortas y palabras más sencillas.")
+
+
+INFLESZ_BANDS = ((80, "muy fácil"), (65, "bastante fácil"), (55, "normal"), (40, "algo difícil"), (float("-inf"), "muy difícil"))
+
+
+def _inflesz_band(score: float) -> str:
+    return next(label for floor, label in INFLESZ_BANDS if score >= floor)
+
+
+RULES = (
+    reading_grade,
+    flesch_reading_ease,
+    long_sentence,
+    long_sentence_share,
+    long_paragraph,
+    complex_words,
+    hardest_section,
+    medical_jargon,
+    small_sample,
+    fernandez_huerta,
+    inflesz,
+)

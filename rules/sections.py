@@ -1,0 +1,229 @@
+"""Section rules: empty sections, lead-ins that promise a list that never comes, empty lists and
+items, placeholder text, and footnote markers without a matching reference."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator
+
+from clinic_audit.model import HEADING, LIST, Block, Post, Section
+from clinic_audit.rule import Hit, Options, rule
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    text = resources.files("clinic_audit.rules").joinpath("data/sections.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _has_content(post: Post, section: Section) -> bool:
+    """True when the section or any subsection holds a non-empty block."""
+    for sub in section.walk():
+        for i in sub.blocks:
+            block = post.blocks[i]
+            if block.plain or block.images or any(item.plain for item in block.items):
+                return True
+    return False
+
+
+@rule("SC001", "empty-section", "sections", "error")
+def empty_section(post: Post, opts: Options) -> Iterable[Hit]:
+    """A heading with nothing under it before the next heading of the same or higher level.
+
+    Why: an empty section promises an answer the patient never gets, and tells search engines the page is unfinished.
+    Fix: write the section, or remove the heading.
+    Bad:
+        # Sciatica
+
+        ## Causes
+
+        ## Treatment
+
+        Rest and gentle exercise help most people.
+    Good:
+        # Sciatica
+
+        ## Causes
+
+        A bulging disc can press on the nerve.
+
+        ## Treatment
+
+        Rest and gentle exercise help most people.
+    """
+    for section in post.outline.walk():
+        if section.heading is None or not section.heading.plain:
+            continue  # the preamble, and empty headings (empty-heading reports those)
+        if not _has_content(post, section):
+            yield Hit(section.line, f"section '{section.heading.plain}' is empty", excerpt=section.heading.plain,
+                      suggestion="Write the section or remove its heading.")
+
+
+def _promises_list(text: str) -> bool:
+    """A paragraph whose last line ends with a colon introduces a list."""
+    stripped = text.rstrip()
+    return stripped.endswith(":") and len(stripped) > 1
+
+
+def _last_line(block: Block) -> tuple[int, str]:
+    lines = block.text.rstrip().split("\n")
+    return block.line + len(lines) - 1, lines[-1].strip()
+
+
+@rule("SC002", "list-lead-in-without-list", "sections", "error")
+def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
+    """A lead-in ending in a colon ("Symptoms may include:") that no list follows.
+
+    Why: the reader was promised a list of symptoms, steps or options and gets nothing: the most
+    common sign of content lost when a post was copied out of a CMS.
+    Fix: add the list the sentence introduces, or rewrite the sentence so it stands alone.
+    Bad:
+        # Lupus
+
+        Signs of lupus may include:
+
+        ## Treatment
+
+        Medicine can control flares.
+    Good:
+        # Lupus
+
+        Signs of lupus may include:
+
+        - joint pain
+        - a rash across the cheeks
+
+        ## Treatment
+
+        Medicine can control flares.
+    """
+    blocks = post.blocks
+    for i, block in enumerate(blocks):
+        if block.kind == HEADING or block.kind == LIST or not _promises_list(block.text):
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is not None and following.kind == LIST and following.items:
+            continue  # an empty list or empty items are empty-list-item's finding
+        line, lead_in = _last_line(block)
+        what = "the post ends" if following is None else (
+            f"the next heading '{following.plain}'" if following.kind == HEADING else "more text")
+        yield Hit(line, f"'{lead_in}' promises a list, but {what} follows instead", excerpt=lead_in,
+                  suggestion="Add the list this sentence introduces, or rewrite the sentence.")
+
+
+@rule("SC003", "empty-list-item", "sections", "error")
+def empty_list_item(post: Post, opts: Options) -> Iterable[Hit]:
+    """A list with no items, or a bullet with nothing after it.
+
+    Why: empty bullets are usually content lost in editing; on the page they look like a broken list.
+    Fix: fill in the item or delete the bullet.
+    Bad:
+        Common triggers:
+
+        - stress
+        -
+    Good:
+        Common triggers:
+
+        - stress
+        - lack of sleep
+    """
+    for block in post.blocks:
+        if block.kind != LIST:
+            continue
+        if not block.items:
+            yield Hit(block.line, "the list has no items", suggestion="Add the items or remove the list.")
+            continue
+        for n, item in enumerate(block.items, start=1):
+            if not item.plain and not item.images:
+                yield Hit(item.line, f"list item {n} is empty", key=f"item {n} of list after {block.line}",
+                          suggestion="Fill in the item or delete the bullet.")
+
+
+@lru_cache(maxsize=1)
+def _placeholder_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for pattern, label in _data()["placeholders"].items():
+        letters = re.sub(r"\\[a-zA-Z]", "", pattern)
+        flags = 0 if any(c.isupper() for c in letters) else re.IGNORECASE
+        out.append((re.compile(pattern, flags), label))
+    return tuple(out)
+
+
+def _all_text_blocks(post: Post) -> Iterator[Block]:
+    for block in post.blocks:
+        yield block
+        yield from block.items
+
+
+@rule("SC004", "placeholder-text", "sections", "error")
+def placeholder_text(post: Post, opts: Options) -> Iterable[Hit]:
+    """Placeholder text left in the post: TODO, TBD, lorem ipsum, "[insert …]", "XX".
+
+    Why: placeholders published to patients look careless and can leave out facts ("XX% of patients").
+    Fix: replace the placeholder with the real content, or remove it.
+    Bad:
+        About XX% of adults have back pain. TODO: add source.
+    Good:
+        Most adults have back pain at some point.
+    """
+    for block in _all_text_blocks(post):
+        for pattern, label in _placeholder_patterns():
+            for match in pattern.finditer(block.text):
+                line = block.line + block.text.count("\n", 0, match.start())
+                yield Hit(line, f"placeholder text '{match.group(0)}' ({label})", excerpt=match.group(0),
+                          key=f"{label} {block.plain[:60]}", suggestion="Replace it with the real content.")
+
+
+_UNRESOLVED_MD = re.compile(r"\[\^([^\]\s]+)\]")
+_NUMERIC_MARKER = re.compile(r"(?<![\w\]])\[(\d{1,3})\](?!\()")
+
+
+def _reference_labels(post: Post) -> set[str]:
+    """Labels that a marker can resolve to: footnote definitions and numbered reference entries."""
+    labels = {f.label for f in post.footnotes}
+    for i in post.reference_blocks:
+        block = post.blocks[i]
+        entries = block.items if block.kind == LIST else (block,)
+        for n, entry in enumerate(entries, start=1):
+            match = re.match(r"\s*\[?(\d{1,3})[\].)]", entry.text)
+            labels.add(match.group(1) if match else str(n) if block.ordered else "")
+    return labels - {""}
+
+
+@rule("SC005", "dangling-footnote", "sections", "warning")
+def dangling_footnote(post: Post, opts: Options) -> Iterable[Hit]:
+    """A footnote marker ([^2], [3], a link to #fn3) with no matching note or reference entry.
+
+    Why: a marker that leads nowhere looks like a citation but gives the reader no source.
+    Fix: add the missing reference, or remove the marker.
+    Bad:
+        Most back pain gets better in six weeks.[^1]
+    Good:
+        Most back pain gets better in six weeks.[^1]
+
+        [^1]: NHS, "Back pain", 2024.
+    """
+    labels = _reference_labels(post)
+    refs = post.reference_blocks
+    for i, block in enumerate(post.blocks):
+        if i in refs:
+            continue
+        for unit in (block, *block.items):
+            markers = [(m.start(), m.group(1), m.group(0)) for m in _UNRESOLVED_MD.finditer(unit.text)]
+            markers += [(m.start(), m.group(1), m.group(0)) for m in _NUMERIC_MARKER.finditer(unit.text)
+                        if m.group(1) not in labels]
+            for start, label, shown in markers:
+                line = unit.line + unit.text.count("\n", 0, start)
+                yield Hit(line, f"footnote marker {shown} has no matching reference", excerpt=shown,
+                          key=f"{label} {unit.plain[:60]}", suggestion="Add the reference or remove the marker.")
+            for label in unit.footnote_refs:
+                if label not in labels:
+                    yield Hit(unit.line, f"footnote link to '{label}' has no matching note", excerpt=label,
+                              key=label, suggestion="Add the note or remove the link.")
+
+
+RULES = (empty_section, list_lead_in_without_list, empty_list_item, placeholder_text, dangling_footnote)
