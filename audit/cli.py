@@ -143,13 +143,22 @@ def check(
 
 @main.command("rules")
 @click.option("--family", help="Only this family.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
-def list_rules(family: str | None, as_json: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown prints the table the README embeds.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def list_rules(family: str | None, fmt: str, as_json: bool) -> None:
     """List every rule: code, name, family, default severity and summary."""
     from .registry import load
 
     chosen = [r for r in load() if family is None or r.family == family]
-    if as_json:
+    if fmt == "markdown":
+        click.echo("| code | name | family | severity | what it catches |")
+        click.echo("|---|---|---|---|---|")
+        for r in chosen:
+            summary = r.summary.replace("|", "\\|")
+            click.echo(f"| {r.code} | `{r.name}` | {r.family} | {r.severity} | {summary} |")
+        return
+    if as_json or fmt == "json":
         click.echo(json.dumps([
             {"code": r.code, "name": r.name, "family": r.family, "severity": str(r.severity), "summary": r.summary}
             for r in chosen

@@ -41,6 +41,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "rules": dict,
     "overrides": list,
     "max-file-size": int,
+    "max-score-with-errors": int,
 }
 
 
@@ -172,6 +173,7 @@ class Config:
             "weights": dict(DEFAULT_WEIGHTS),
             "penalties": dict(DEFAULT_PENALTIES),
             "max-file-size": 5_000_000,
+            "max-score-with-errors": 69,
         }
         return merge(base, profiles()[profile_name], upper)
 

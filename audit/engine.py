@@ -84,7 +84,8 @@ def audit_post(post: Post, config: Config) -> PostResult:
             findings.append(make_finding(post, unused_suppression, unused_suppression.severity, hit))
     families = [f for f in SCORED_FAMILIES if any(s.rule.family == f and s.rule.applies_to(post.language) for s in settings)]
     scores = score.family_scores(findings, families, effective["penalties"])
-    total = score.overall(scores, effective["weights"])
+    has_error = any(f.severity is Severity.ERROR and f.family in scores for f in findings)
+    total = score.overall(scores, effective["weights"], has_error, int(effective["max-score-with-errors"]))
     return PostResult(
         source=post.source,
         title=post.title,

@@ -233,7 +233,8 @@ def parse_doc(doc: str) -> dict[str, str]:
             parts[current] = [match.group(2)] if match.group(2) else []
         else:
             parts.setdefault(current, []).append(line)
-    return {key: "\n".join(value).strip() for key, value in parts.items()}
+    # Only blank lines are trimmed: examples keep their indentation for dedenting.
+    return {key: "\n".join(value).strip("\n").rstrip() for key, value in parts.items()}
 
 
 REQUIRED_DOC_PARTS = _DOC_PARTS

@@ -4,8 +4,9 @@ Each family starts at 100.  Every rule that fired costs its severity's points
 (error 20, warning 8, info 2 by default) for its first finding and half that
 for each further finding, at most three times the points in all, so one noisy
 rule cannot zero a family on its own.  The overall score is the weighted mean
-of the family scores that ran; the letter grade is A ≥ 90, B ≥ 80, C ≥ 70,
-D ≥ 60, else F.
+of the family scores that ran, capped at 69 (a D) when the post has any
+error-severity finding, because an error means "fix before publishing" however
+good the rest is.  The letter grade is A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F.
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ def family_scores(
     return {family: max(0, round(100 - lost[family])) for family in families}
 
 
-def overall(scores: Mapping[str, int], weights: Mapping[str, float]) -> int:
-    """Weighted mean of the family scores (families with weight 0 do not count)."""
+def overall(scores: Mapping[str, int], weights: Mapping[str, float], has_error: bool = False,
+            error_cap: int = 69) -> int:
+    """Weighted mean of the family scores (families with weight 0 do not count), capped when errors exist."""
     total = sum(weights.get(f, 0) for f in scores)
     if total <= 0:
-        return round(sum(scores.values()) / len(scores)) if scores else 100
-    return round(sum(s * weights.get(f, 0) for f, s in scores.items()) / total)
+        mean = round(sum(scores.values()) / len(scores)) if scores else 100
+    else:
+        mean = round(sum(s * weights.get(f, 0) for f, s in scores.items()) / total)
+    return min(mean, error_cap) if has_error else mean
 
 
 def letter(score: int) -> str:

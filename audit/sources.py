@@ -57,7 +57,7 @@ def discover(
     import pathspec
 
     include = list(include)
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", [*exclude, ".clinic-audit/", ".git/"])
+    excluded = pathspec.GitIgnoreSpec.from_lines([*exclude, ".clinic-audit/", ".git/"])
     seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -79,7 +79,7 @@ def discover(
             yield InputError(raw, "no such file or folder")
 
 
-def _walk(folder: Path, include: list[str], excluded: "pathspec.PathSpec", root: Path) -> Iterator[Path]:  # noqa: F821
+def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path]:  # noqa: F821
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not excluded.match_file(_rel(here / d, root) + "/"))

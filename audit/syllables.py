@@ -62,7 +62,7 @@ def english(token: str) -> int:
         result = table.get(word)
         if result is None:
             letters = _NON_LETTERS.sub("", word)
-            result = table.get(letters) or (rule_count(letters) if letters else 1)
+            result = rule_count(letters) if letters else 1
     _cache[word] = result
     return result
 

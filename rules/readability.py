@@ -152,7 +152,7 @@ def long_sentence_share(post: Post, opts: Options) -> Iterable[Hit]:
     Bad:
         Pain that lasts for more than three months is called chronic pain by most doctors. It can affect sleep, mood, work and family life in many different ways.
     Good:
-        Pain that lasts more than three months is long-term pain. It can affect sleep and mood.
+        Long-term pain lasts more than three months. It can affect sleep and mood.
     """
     stats = post.stats
     if stats.sentences < opts.min_sentences:
@@ -213,7 +213,7 @@ def complex_words(post: Post, opts: Options) -> Iterable[Hit]:
     Bad:
         Physiotherapy necessitates considerable commitment, regularity and determination.
     Good:
-        Physical therapy takes time. You need to go each week.
+        Walks help your back. Go each week and keep at it.
     """
     stats = post.stats
     if stats.words < opts.min_words:

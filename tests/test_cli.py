@@ -1,0 +1,138 @@
+"""The check command: output shape, exit codes, selection, stdin, folders and suppression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+BROKEN = """---
+title: Knee pain
+---
+
+## Causes
+
+Wear and tear is the usual cause.
+
+#### Older adults
+
+Signs may include:
+
+## Treatment
+
+Rest helps.
+"""
+CLEAN = """---
+title: Knee pain
+---
+
+Most sore knees get better with rest and ice.
+
+## Treatment
+
+Rest helps. Call us if the knee swells.
+"""
+
+
+@pytest.fixture
+def posts(tmp_path: Path) -> Path:
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "broken.md").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "drafts" / "clean.md").write_text(CLEAN, encoding="utf-8")
+    return tmp_path / "drafts"
+
+
+def test_text_output_points_at_file_line_and_code(cli, posts):
+    result = cli("check", "--isolated", str(posts))
+    assert result.exit_code == 1
+    assert f"{posts / 'broken.md'}:9:6 HD003 warning heading level jumps from H2 to H4" in result.output
+    assert f"{posts / 'broken.md'}:11:1 SC002 error 'Signs may include:' promises a list" in result.output
+    assert "fix: Add the list this sentence introduces" in result.output
+    assert "score" in result.output and "2 posts audited" in result.output
+    assert "\033[" not in result.output  # no colour when not a terminal
+
+
+def test_json_output_has_the_documented_shape(cli, posts):
+    result = cli("check", "--isolated", "-f", "json", str(posts))
+    data = json.loads(result.output)
+    assert set(data) >= {"tool", "posts", "errors", "summary"}
+    assert data["tool"]["name"] == "clinic-audit"
+    post = next(p for p in data["posts"] if p["source"].endswith("broken.md"))
+    assert set(post) >= {"source", "title", "language", "score", "grade", "scores", "metrics", "findings"}
+    assert post["title"] == "Knee pain" and post["language"] == "en"
+    assert 0 <= post["score"] <= 100 and post["grade"] in "ABCDF"
+    assert set(post["scores"]) == {"readability", "headings", "sections", "citations"} | (set(post["scores"]) - {"readability", "headings", "sections", "citations"})
+    assert {"words", "sentences", "flesch_reading_ease", "flesch_kincaid_grade", "smog_index"} <= set(post["metrics"])
+    finding = post["findings"][0]
+    assert set(finding) >= {"rule", "name", "family", "severity", "message", "line", "column", "excerpt", "suggestion"}
+    assert data["summary"] == {"posts": 2, "findings": sum(len(p["findings"]) for p in data["posts"]), "errors": 0}
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        ((), 1),  # an error-severity finding with the default --fail-on error
+        (("--fail-on", "never"), 0),
+        (("--ignore", "SC002,SC001"), 0),  # only warnings and info remain
+        (("--ignore", "SC002,SC001", "--fail-on", "warning"), 1),
+    ],
+)
+def test_exit_codes_follow_fail_on(cli, posts, args, code):
+    assert cli("check", "--isolated", *args, str(posts / "broken.md")).exit_code == code
+
+
+def test_select_by_family_name_code_and_prefix(cli, posts):
+    def codes(*args: str) -> set[str]:
+        out = json.loads(cli("check", "--isolated", "-f", "json", *args, str(posts / "broken.md")).output)
+        return {f["rule"] for f in out["posts"][0]["findings"]}
+
+    assert codes("--select", "headings") == {"HD003"}
+    assert codes("--select", "list-lead-in-without-list") == {"SC002"}
+    assert codes("--select", "SC", "--ignore", "SC002") <= {"SC001", "SC003", "SC004", "SC005"}
+    assert codes("--select", "SC", "--ignore", "sections", "--extend-select", "SC002") == {"SC002"}
+
+
+def test_unknown_selector_is_a_usage_error(cli, posts):
+    result = cli("check", "--isolated", "--select", "XX9", str(posts))
+    assert result.exit_code == 2
+    assert "'select' entry 'XX9' matches no rule" in result.output
+
+
+def test_standard_input(cli):
+    result = cli("check", "--isolated", "--stdin-format", "markdown", "-", input=BROKEN)
+    assert result.exit_code == 1
+    assert "-:11:1 SC002" in result.output
+
+
+def test_rules_lists_every_family(cli):
+    result = cli("rules")
+    assert result.exit_code == 0
+    for code in ("RD001", "HD003", "SC002", "CI001"):
+        assert code in result.output
+
+
+def test_inline_suppression_next_block_and_file(cli, tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text(BROKEN.replace("Signs may include:", "<!-- clinic-audit: disable SC002 -->\nSigns may include:"), encoding="utf-8")
+    out = cli("check", "--isolated", "-f", "json", str(post)).output
+    assert "SC002" not in {f["rule"] for f in json.loads(out)["posts"][0]["findings"]}
+    post.write_text("<!-- clinic-audit: disable-file HD003 -->\n" + BROKEN, encoding="utf-8")
+    codes = {f["rule"] for f in json.loads(cli("check", "--isolated", "-f", "json", str(post)).output)["posts"][0]["findings"]}
+    assert "HD003" not in codes and "SC002" in codes
+
+
+def test_unused_suppression_is_reported(cli, tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text(CLEAN.replace("## Treatment", "<!-- clinic-audit: disable SC002 -->\n## Treatment"), encoding="utf-8")
+    findings = json.loads(cli("check", "--isolated", "-f", "json", str(post)).output)["posts"][0]["findings"]
+    unused = [f for f in findings if f["rule"] == "AU002"]
+    assert len(unused) == 1 and unused[0]["line"] == 7
+
+
+def test_parallel_jobs_give_the_same_results_in_order(cli, tmp_path):
+    for i in range(6):
+        (tmp_path / f"p{i}.md").write_text(BROKEN if i % 2 else CLEAN, encoding="utf-8")
+    serial = json.loads(cli("check", "--isolated", "-f", "json", "-j", "1", str(tmp_path)).output)
+    parallel = json.loads(cli("check", "--isolated", "-f", "json", "-j", "2", str(tmp_path)).output)
+    assert serial["posts"] == parallel["posts"]
