@@ -347,7 +347,7 @@ def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
                 continue
             line = block.line + block.text.count("\n", 0, match.start())
             word = match.group(1)
-            yield Hit(line, f"'{word}' is medical jargon; say '{plain}' or explain it at first use",
+            yield Hit(line, f"'{word}' may be unfamiliar to patients; say '{plain}' or explain it at first use",
                       excerpt=word, value=word, suggestion=f"Use '{plain}', or explain '{word}' the first time it appears.",
                       key=term)
 
