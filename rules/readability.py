@@ -421,14 +421,7 @@ def fernandez_huerta(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         El dolor de espalda es común. Suele mejorar en pocas semanas.
     """
-    stats = post.stats
-    if stats.sentences < opts.min_sentences:
-        return
-    if stats.fernandez_huerta < opts.min_score:
-        yield Hit(_first_prose_line(post),
-                  f"Fernández Huerta {stats.fernandez_huerta:.1f} (target ≥ {opts.min_score:g})",
-                  value=round(stats.fernandez_huerta, 1), limit=opts.min_score, key="fernandez-huerta",
-                  suggestion="Usa frases más cortas y palabras más sencillas.")
+    yield from _spanish_ease(post, opts, post.stats.fernandez_huerta, "Fernández Huerta")
 
 
 @rule(
@@ -459,14 +452,15 @@ def inflesz(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         El dolor de espalda es común. Suele mejorar en pocas semanas.
     """
-    stats = post.stats
-    if stats.sentences < opts.min_sentences:
-        return
-    if stats.szigriszt_pazos < opts.min_score:
-        band = _inflesz_band(stats.szigriszt_pazos)
-        yield Hit(_first_prose_line(post),
-                  f"INFLESZ {stats.szigriszt_pazos:.1f} ({band}; target ≥ {opts.min_score:g})",
-                  value=round(stats.szigriszt_pazos, 1), limit=opts.min_score, key="inflesz",
+    score = post.stats.szigriszt_pazos
+    yield from _spanish_ease(post, opts, score, f"INFLESZ ({_inflesz_band(score)})")
+
+
+def _spanish_ease(post: Post, opts: Options, score: float, label: str) -> Iterable[Hit]:
+    """One finding when a Spanish ease score is under its target on a large enough sample."""
+    if post.stats.sentences >= opts.min_sentences and score < opts.min_score:
+        yield Hit(_first_prose_line(post), f"{label} {score:.1f} (target ≥ {opts.min_score:g})",
+                  value=round(score, 1), limit=opts.min_score, key=label,
                   suggestion="Usa frases más cortas y palabras más sencillas.")
 
 
