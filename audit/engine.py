@@ -55,7 +55,7 @@ def run_rules(post: Post, settings: Iterable[RuleSetting]) -> list[Finding]:
     findings: list[Finding] = []
     for setting in settings:
         r = setting.rule
-        if not r.applies_to(post.language) or r.family == "audit":
+        if not r.applies_to(post.language) or r.family == "audit" or getattr(r, "kind", "post") != "post":
             continue
         try:
             for hit in r.check(post, setting.options):

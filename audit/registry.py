@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 FAMILIES = ("readability", "headings", "sections", "citations", "seo", "trust")
 SCORED_FAMILIES = FAMILIES
+SITE_FAMILIES = ("site",)  # site rules see all posts of a run; not part of a post's score
 ENTRY_POINT_GROUP = "clinic_audit.rules"
 
 
@@ -55,7 +56,7 @@ def _module_rules(module: object) -> Iterable[Rule]:
 def load() -> Registry:
     """Every available rule, built-in first, in code order within each family."""
     found: list[Rule] = []
-    for family in FAMILIES:
+    for family in (*FAMILIES, *SITE_FAMILIES):
         try:
             module = importlib.import_module(f"clinic_audit.rules.{family}")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,188 @@
+"""Site rules: problems no single post shows — duplicates across posts, broken internal links, orphans.
+
+Each check receives a :class:`~clinic_audit.siterules.Site` (compact post
+summaries plus the fetched status of internal URLs), never a post or a page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Callable, Iterable
+
+from clinic_audit.rule import Option, Options
+from clinic_audit.siterules import PostSummary, Site, SiteHit, similarity, site_rule
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _duplicates(site: Site, field: Callable[[PostSummary], str], what: str, fix: str) -> Iterable[SiteHit]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for post in site.posts:
+        value = _normal(field(post))
+        if value:
+            groups[value].append(post.url)
+    for value, urls in groups.items():
+        if len(urls) > 1:
+            shown = field(next(p for p in site.posts if p.url == urls[0]))
+            yield SiteHit(tuple(urls), f"{len(urls)} posts share the {what} '{shown}'", excerpt=shown,
+                          suggestion=fix, value=len(urls), limit=1, key=value)
+
+
+@site_rule("SI001", "duplicate-title", "warning")
+def duplicate_title(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """Two or more posts have the same title.
+
+    Why: search engines show one of them and hide the other; patients cannot tell them apart in results.
+    Fix: give each post a title that says what only that post covers.
+    Bad: two posts both titled "Back pain".
+    Good: "Back pain: when to see a doctor" and "Back pain: exercises that help".
+    """
+    return _duplicates(site, lambda p: p.title, "title", "Rewrite one title to name what that post alone covers.")
+
+
+@site_rule("SI002", "duplicate-description", "warning")
+def duplicate_description(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """Two or more posts have the same meta description.
+
+    Why: the description is the snippet patients read in search results; identical snippets hide the difference.
+    Fix: write a description for each post that summarises that post.
+    Bad: every post uses the clinic's slogan as its description.
+    Good: each description names the post's question and answer in one sentence.
+    """
+    return _duplicates(site, lambda p: p.description, "meta description",
+                       "Write a description that summarises this post only.")
+
+
+@site_rule("SI003", "duplicate-h1", "info")
+def duplicate_h1(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """Two or more posts have the same H1 heading.
+
+    Why: the H1 tells readers and search engines what the page is about; two pages claiming the same topic compete.
+    Fix: make each post's H1 name its own topic, or merge the posts.
+    Bad: two posts whose H1 is "Knee pain".
+    Good: "Knee pain after running" and "Knee pain in older adults".
+    """
+    return _duplicates(site, lambda p: p.h1, "H1", "Make the H1 name this post's own topic, or merge the posts.")
+
+
+@site_rule("SI004", "broken-internal-link", "error")
+def broken_internal_link(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """A link to another page of the site answers with an error (4xx or 5xx) or not at all.
+
+    Why: patients who follow it hit a dead end, and search engines read broken links as a neglected site.
+    Fix: point the link at the page's current address, or remove it.
+    Bad: a link to /old-clinic-hours/ that answers 404 Not Found.
+    Good: a link to /clinic-hours/ that answers 200.
+    """
+    for post in site.posts:
+        for url, line in post.links:
+            status = site.links.get(url)
+            if status is not None and (status.status >= 400 or status.status == 0):
+                what = status.error or f"HTTP {status.status}"
+                yield SiteHit((post.url, url), f"internal link to {url} fails: {what}", line=line, excerpt=url,
+                              suggestion="Link to the page's current address or remove the link.",
+                              value=status.status, key=f"{url}")
+
+
+@site_rule("SI005", "redirect-chain", "warning", options=[
+    Option("max-redirects", int, 1, "Redirects a link may go through before it is reported."),
+])
+def redirect_chain(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """An internal link goes through more redirects than allowed before it reaches the page.
+
+    Why: every hop slows the page for patients on mobile connections and wastes the search engine's crawl.
+    Fix: link straight to the final address.
+    Example options: max-redirects=1
+    Bad: /a redirects to /b, which redirects to /c.
+    Good: the post links to /c directly.
+    """
+    for post in site.posts:
+        for url, line in post.links:
+            status = site.links.get(url)
+            if status is not None and len(status.redirects) > opts.max_redirects:
+                chain = " -> ".join([*(u for u, _ in status.redirects), status.final_url or "?"])
+                yield SiteHit((post.url, url), f"internal link goes through {len(status.redirects)} redirects: {chain}",
+                              line=line, excerpt=url, suggestion=f"Link straight to {status.final_url}.",
+                              value=len(status.redirects), limit=opts.max_redirects, key=url)
+
+
+@site_rule("SI006", "orphan-post", "warning")
+def orphan_post(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """No other post of the run links to this post.
+
+    Why: patients browsing the blog never reach it, and search engines treat unlinked pages as unimportant.
+    Fix: link to it from related posts.
+    Bad: a post listed only in the sitemap, with no link from any other post.
+    Good: two related posts link to it.
+    """
+    if len(site.posts) < 2:
+        return
+    aliases = {post.url: {post.url, post.final_url} - {""} for post in site.posts}
+    linked: set[str] = set()
+    for post in site.posts:
+        for url, _line in post.links:
+            if url in aliases.get(post.url, ()):
+                continue  # a post linking to itself does not make it reachable
+            linked.add(url)
+            status = site.links.get(url)
+            if status is not None and status.final_url:
+                linked.add(status.final_url)
+    for post in site.posts:
+        if not aliases[post.url] & linked:
+            yield SiteHit((post.url,), "no other post links to this post", excerpt=post.title,
+                          suggestion="Link to it from related posts.", key=post.url)
+
+
+@site_rule("SI007", "keyphrase-cannibalization", "warning")
+def keyphrase_cannibalization(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """Two or more posts target the same keyphrase.
+
+    Why: posts on one keyphrase compete for the same search and each ranks worse than one strong post would.
+    Fix: give each post its own keyphrase, or merge the posts into one.
+    Bad: two posts with the keyphrase "sciatica treatment".
+    Good: "sciatica treatment" and "sciatica exercises at home".
+    """
+    return _duplicates(site, lambda p: p.keyphrase, "keyphrase",
+                       "Give this post its own keyphrase, or merge the posts.")
+
+
+@site_rule("SI008", "near-duplicate-post", "warning", options=[
+    Option("threshold", float, 0.8, "Estimated share of five-word shingles two posts have in common (0-1)."),
+    Option("min-words", int, 50, "Posts shorter than this are not compared."),
+])
+def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """Two posts say nearly the same thing in nearly the same words.
+
+    Why: search engines index one copy and ignore the other; patients find the same text twice.
+    Fix: merge the posts, or rewrite one for its own audience and question.
+    Example options: threshold=0.8
+    Bad: a post copied for a second clinic location with only the town name changed.
+    Good: two posts on one condition written for different questions.
+    """
+    posts = [p for p in site.posts if p.words >= opts.min_words and p.sketch]
+    # Only posts that share sketch values can be similar: count shared values per pair through an index.
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, post in enumerate(posts):
+        for h in post.sketch:
+            index[h].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        if len(members) <= 50:  # a value shared by very many posts is boilerplate, not evidence
+            shared.update(combinations(members, 2))
+    floor = max(1, int(opts.threshold * min(len(p.sketch) for p in posts) / 2)) if posts else 1
+    for (i, j), count in sorted(shared.items()):
+        if count < floor:
+            continue
+        score = similarity(posts[i].sketch, posts[j].sketch)
+        if score >= opts.threshold:
+            a, b = posts[i], posts[j]
+            yield SiteHit((a.url, b.url), f"about {round(score * 100)}% of this post's wording is also in {b.url}",
+                          excerpt=a.title, suggestion="Merge the two posts, or rewrite one for its own question.",
+                          value=round(score, 2), limit=opts.threshold, key=f"{a.url} {b.url}")
+
+
+RULES = (duplicate_title, duplicate_description, duplicate_h1, broken_internal_link, redirect_chain, orphan_post,
+         keyphrase_cannibalization, near_duplicate_post)
