@@ -105,7 +105,7 @@ def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
         if block.kind == HEADING or block.kind == LIST or not _promises_list(block.text):
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if following is not None and following.kind == LIST and following.items:
+        if following is not None and following.kind == LIST:
             continue  # an empty list or empty items are empty-list-item's finding
         line, lead_in = _last_line(block)
         what = "the post ends" if following is None else (
@@ -187,9 +187,10 @@ def _reference_labels(post: Post) -> set[str]:
     labels = {f.label for f in post.footnotes}
     for i in post.reference_blocks:
         block = post.blocks[i]
-        entries = block.items if block.kind == LIST else (block,)
+        # a plain-text reference list is one paragraph with an entry ("[2] ...") per line
+        entries = [item.text for item in block.items] if block.kind == LIST else block.text.split("\n")
         for n, entry in enumerate(entries, start=1):
-            match = re.match(r"\s*\[?(\d{1,3})[\].)]", entry.text)
+            match = re.match(r"\s*\[?(\d{1,3})[\].)]", entry)
             labels.add(match.group(1) if match else str(n) if block.ordered else "")
     return labels - {""}
 
