@@ -46,7 +46,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=False)
 @click.option("-f", "--format", "fmt", default="text", show_default=True, help="Output format (see --help-formats).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
@@ -59,7 +59,15 @@ def main() -> None:
 @click.option("--selector", help="CSS selector of the article in HTML pages.")
 @click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
 @click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Worker processes (0: all cores).")
+@click.option("-j", "--jobs", type=int, default=None,
+              help="Worker processes (0: all cores) [default: 1; all cores for site runs].")
+@click.option("--crawl", multiple=True, metavar="URL", help="Crawl this site from URL (same host, robots.txt honoured).")
+@click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Crawl: link depth limit.")
+@click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
+@click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Requests per second per host (0: no limit).")
+@click.option("--db", is_flag=False, flag_value=".clinic-audit/history.sqlite", default=None, metavar="PATH",
+              help="Record the run in this SQLite history [default with no PATH: .clinic-audit/history.sqlite].")
 @click.option("--no-suggestions", is_flag=True, help="Text format: leave out the 'fix:' lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
@@ -77,18 +85,25 @@ def check(
     selector: str | None,
     language: str | None,
     stdin_format: str | None,
-    jobs: int,
+    jobs: int | None,
+    crawl: tuple[str, ...],
+    max_depth: int,
+    max_pages: int,
+    rate: float,
+    db: str | None,
     no_suggestions: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
-    """Audit posts: files, folders (recursively) or - for standard input."""
+    """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .engine import audit_all, default_jobs
     from .result import InputFailure
     from .rule import Severity
     from .sources import discover
     from clinic_audit.reports import FORMATS, reporter
 
+    if not sources and not crawl:
+        raise click.UsageError("give files, folders, URLs or --crawl URL to audit")
     if fmt not in FORMATS:
         raise click.BadParameter(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
     cli_layer = {
@@ -112,9 +127,20 @@ def check(
     transforms: list[Any] = []
     worst: Severity | None = None
     failed_inputs = 0
-    targets = discover(sources, settings["include"], settings["exclude"], config.root)
+    from .web.pipeline import wants_site_run
+
+    site_run = _site_run(config, sources, crawl, jobs, db, (max_depth, max_pages, rate), stdin_format) \
+        if wants_site_run(sources, crawl, db) else None
+    if site_run is not None:
+        results = site_run.results()
+    else:
+        targets = discover(sources, settings["include"], settings["exclude"], config.root)
+        results = audit_all(targets, config, jobs=default_jobs() if jobs == 0 else (jobs or 1), stdin_format=stdin_format)
+    progress = _progress(site_run, quiet)
     try:
-        for result in audit_all(targets, config, jobs=jobs or default_jobs(), stdin_format=stdin_format):
+        for result in results:
+            if progress is not None:
+                progress.step(isinstance(result, InputFailure))
             if isinstance(result, InputFailure):
                 failed_inputs += 1
                 for sink in sinks:
@@ -129,6 +155,17 @@ def check(
             post_worst = result.worst()
             if post_worst is not None and (worst is None or post_worst > worst):
                 worst = post_worst
+        if progress is not None:
+            progress.close()
+        if site_run is not None:
+            site_findings = site_run.site_findings()
+            for sink in sinks:
+                if hasattr(sink, "site"):
+                    sink.site(site_findings)
+            worst = max([f.severity for f in site_findings] + ([worst] if worst is not None else []), default=None)
+            run_id = site_run.finish(site_findings)
+            if run_id is not None and not quiet:
+                click.echo(f"clinic-audit: stored run {run_id} in {db} ({site_run.reused} unchanged posts reused)", err=True)
         for sink in sinks:
             sink.finish()
     finally:
@@ -139,6 +176,32 @@ def check(
     if threshold != "never" and worst is not None and worst >= Severity.parse(threshold):
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.OK)
+
+
+def _site_run(config: Any, sources: Iterable[str], crawl: tuple[str, ...], jobs: int | None, db: str | None,
+              limits: tuple[int, int, float], stdin_format: str | None) -> Any:
+    """A run over web sources and/or recorded in the history (site rules run on it)."""
+    from .engine import default_jobs
+    from .history import HistoryError, Recorder
+    from .web.pipeline import SiteRun, WebOptions
+
+    recorder = None
+    if db is not None:
+        try:
+            recorder = Recorder(db, [*sources, *(f"--crawl {c}" for c in crawl)])
+        except HistoryError as exc:
+            click.echo(f"clinic-audit: {exc}", err=True)
+            sys.exit(ExitCode.ERROR)
+    web = WebOptions(crawl=crawl, max_depth=limits[0], max_pages=limits[1], rate=limits[2])
+    return SiteRun(config, list(sources), default_jobs() if not jobs else jobs, web, recorder, stdin_format)
+
+
+def _progress(site_run: Any, quiet: bool) -> Any:
+    from .web.progress import Progress
+
+    if not Progress.wanted(quiet):
+        return None
+    return Progress(lambda: site_run.expected if site_run is not None else None)
 
 
 @main.command("rules")
@@ -200,6 +263,54 @@ def show_config(show: bool, for_path: str | None, config_file: str | None) -> No
         s.rule.code: {"name": s.rule.name, "severity": str(s.severity), **dict(s.options)} for s in active
     }
     click.echo(json.dumps(settings, indent=2, ensure_ascii=False))
+
+
+@main.command("history")
+@click.option("--db", default=".clinic-audit/history.sqlite", show_default=True, metavar="PATH", help="History database.")
+@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
+def history_command(db: str, limit: int, as_json: bool) -> None:
+    """List the recorded runs, newest first."""
+    from dataclasses import asdict
+
+    from .history import HistoryError, runs
+
+    try:
+        found = runs(db, limit)
+    except HistoryError as exc:
+        click.echo(f"clinic-audit: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in found], indent=2))
+        return
+    for r in found:
+        click.echo(f"{r.id:>5}  {r.started}  {r.posts:>5} posts  {r.errors:>3} errors  {r.findings:>6} findings  "
+                   f"site score {r.site_score}  {' '.join(r.sources)}")
+
+
+@main.command("diff")
+@click.argument("run_a", type=int, required=False)
+@click.argument("run_b", type=int, required=False)
+@click.option("--db", default=".clinic-audit/history.sqlite", show_default=True, metavar="PATH", help="History database.")
+@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when RUN_B has new errors or a lower site score.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff_command(run_a: int | None, run_b: int | None, db: str, fail_on_regression: bool, as_json: bool) -> None:
+    """New and fixed findings and score changes between two runs (default: the last two)."""
+    from dataclasses import asdict
+
+    from .history import HistoryError, describe_diff, diff
+
+    try:
+        d = diff(db, run_a, run_b)
+    except HistoryError as exc:
+        click.echo(f"clinic-audit: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if as_json:
+        click.echo(json.dumps({**asdict(d), "regressed": d.regressed}, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(describe_diff(d)))
+    if fail_on_regression and d.regressed:
+        sys.exit(ExitCode.FINDINGS)
 
 
 if __name__ == "__main__":  # pragma: no cover

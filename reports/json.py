@@ -18,6 +18,7 @@ class JsonReporter:
         self.posts = 0
         self.findings = 0
         self.errors: list[dict[str, str]] = []
+        self.site_written = False
         self.stream.write('{"tool": ' + json.dumps({"name": "clinic-audit", "version": __version__}) + ', "posts": [')
 
     def post(self, result: PostResult) -> None:
@@ -30,9 +31,16 @@ class JsonReporter:
     def failure(self, failure: InputFailure) -> None:
         self.errors.append(failure.to_dict())
 
+    def site(self, findings: list[Any]) -> None:
+        """Site-wide findings (site runs only): written under a top-level "site" key."""
+        self.stream.write("\n ],\n \"site\": " + json.dumps({"findings": [f.to_dict() for f in findings]},
+                                                          ensure_ascii=False))
+        self.site_written = True
+        self.findings += len(findings)
+
     def finish(self) -> None:
         summary = {"posts": self.posts, "findings": self.findings, "errors": len(self.errors)}
         self.stream.write(
-            "\n ],\n \"errors\": " + json.dumps(self.errors, ensure_ascii=False)
+            ("," if self.site_written else "\n ],") + "\n \"errors\": " + json.dumps(self.errors, ensure_ascii=False)
             + ",\n \"summary\": " + json.dumps(summary) + "}\n"
         )

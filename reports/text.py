@@ -41,6 +41,23 @@ class TextReporter:
         label = "" if result.findings else f"{result.source} "
         write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n" if not self.quiet or result.findings else "")
 
+    def site(self, findings: list[Any]) -> None:
+        """Site-wide findings, in their own section after the posts."""
+        if not findings:
+            return
+        write = self.stream.write
+        write(self._paint("site-wide findings", "1") + "\n")
+        for f in findings:
+            self.severities[f.severity] += 1
+            severity = self._paint(str(f.severity), COLOURS[f.severity])
+            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
+            others = [s for s in getattr(f, "sources", ()) if s != f.source]
+            if others:
+                write(f"    also: {', '.join(others)}\n")
+            if self.suggestions and f.suggestion:
+                write(f"    fix: {f.suggestion}\n")
+        write("\n")
+
     def failure(self, failure: InputFailure) -> None:
         self.failures.append(failure)
         self.stream.write(self._paint(f"{failure.source}: cannot audit: {failure.message}", "31") + "\n")

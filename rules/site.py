@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 from clinic_audit.rule import Option, Options
 from clinic_audit.siterules import PostSummary, Site, SiteHit, similarity, site_rule
@@ -118,9 +119,11 @@ def orphan_post(site: Site, opts: Options) -> Iterable[SiteHit]:
     Bad: a post listed only in the sitemap, with no link from any other post.
     Good: two related posts link to it.
     """
-    if len(site.posts) < 2:
+    # Only pages with URLs: a folder's files are linked by site paths that cannot be matched to file names.
+    posts = [p for p in site.posts if urlsplit(p.url).scheme in ("http", "https")]
+    if len(posts) < 2:
         return
-    aliases = {post.url: {post.url, post.final_url} - {""} for post in site.posts}
+    aliases = {post.url: {post.url, post.final_url} - {""} for post in posts}
     linked: set[str] = set()
     for post in site.posts:
         for url, _line in post.links:
@@ -130,7 +133,7 @@ def orphan_post(site: Site, opts: Options) -> Iterable[SiteHit]:
             status = site.links.get(url)
             if status is not None and status.final_url:
                 linked.add(status.final_url)
-    for post in site.posts:
+    for post in posts:
         if not aliases[post.url] & linked:
             yield SiteHit((post.url,), "no other post links to this post", excerpt=post.title,
                           suggestion="Link to it from related posts.", key=post.url)
