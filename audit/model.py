@@ -204,11 +204,18 @@ class Post:
         return tuple(out)
 
     @cached_property
+    def sentence_counts(self) -> tuple[tuple[int, ...], ...]:
+        """Word, syllable and letter counts of each sentence (aligned with ``sentences``), taken once."""
+        from .textstats import sentence_counts
+
+        return tuple(sentence_counts(s.text, self.language) for s in self.sentences)
+
+    @cached_property
     def stats(self) -> "TextStats":
         """Text statistics of the whole post's prose."""
         from .textstats import TextStats
 
-        return TextStats.of(self.sentences, self.language)
+        return TextStats.from_counts(self.sentence_counts, self.language)  # type: ignore[arg-type]
 
     def section_stats(self, section: Section) -> "TextStats":
         """Statistics of the prose directly in one section (cached per section)."""
@@ -218,7 +225,8 @@ class Post:
             from .textstats import TextStats
 
             own = set(section.blocks)
-            cache[key] = TextStats.of([s for s in self.sentences if s.block_index in own], self.language)
+            rows = [row for s, row in zip(self.sentences, self.sentence_counts) if s.block_index in own]
+            cache[key] = TextStats.from_counts(rows, self.language)  # type: ignore[arg-type]
         return cache[key]
 
     @cached_property

@@ -82,6 +82,52 @@ def _easy_words(language: str) -> frozenset[str]:
     return frozenset(path.read_text(encoding="utf-8").split())
 
 
+# Per-sentence counts, in this order: words, syllables, polysyllables, complex words, letters,
+# difficult words.  Posts keep one row per sentence, so a section's statistics are sums of rows.
+Counts = tuple[int, int, int, int, int, int]
+_FEATURE_CACHE_LIMIT = 200_000  # distinct tokens remembered per process before starting afresh
+_features_cache: dict[str, dict[str, tuple[int, int, int, int, int, int]]] = {"en": {}, "es": {}}
+
+
+def language_key(language: str) -> str:
+    """The formula family of a language code: "es" for Spanish, "en" for everything else."""
+    return "es" if language.lower().startswith("es") else "en"
+
+
+def _features(token: str, lang: str) -> tuple[int, int, int, int, int, int]:
+    """What one token adds to the counts: syllables, letters, polysyllable, complex anywhere,
+    complex only at a sentence start (a capitalised word elsewhere is a name), difficult."""
+    cache = _features_cache[lang]
+    found = cache.get(token)
+    if found is not None:
+        return found
+    if len(cache) >= _FEATURE_CACHE_LIMIT:
+        cache.clear()  # bounded memory on huge runs; the cost is recounting
+    count = syllables.count(token, lang)
+    lower = token.lower()
+    poly = count >= 3
+    candidate = poly and not lower.endswith(("es", "ed", "ing"))
+    capitalised = token[:1].isupper()
+    difficult = count > 1 and token[:1].isalpha() and lower not in _easy_words(lang)
+    found = (count, sum(ch.isalpha() for ch in token), int(poly), int(candidate and not capitalised),
+             int(candidate and capitalised), int(difficult))
+    cache[token] = found
+    return found
+
+
+def sentence_counts(text: str, language: str = "en") -> Counts:
+    """Counts for one sentence (all zero when it has no words)."""
+    tokens = WORD_RE.findall(text)
+    if not tokens:
+        return (0, 0, 0, 0, 0, 0)
+    lang = language_key(language)
+    cache = _features_cache[lang]
+    feats = [cache.get(t) or _features(t, lang) for t in tokens]
+    syll, letters, poly, complex_any, _complex_first, difficult = map(sum, zip(*feats))
+    # a capitalised complex word counts only as the sentence's first word (elsewhere it is a name)
+    return (len(tokens), syll, poly, complex_any + feats[0][4], letters, difficult)
+
+
 @dataclass(frozen=True)
 class TextStats:
     """Counts over a set of sentences and the formulas computed from them."""
@@ -100,33 +146,19 @@ class TextStats:
     @classmethod
     def of(cls, sentences: Iterable[object], language: str = "en") -> "TextStats":
         """Count once over sentences (objects with ``.text``) or plain strings."""
-        lang = "es" if language.lower().startswith("es") else "en"
-        easy = _easy_words(lang)
-        n_sent = n_words = n_syll = n_poly = n_complex = n_letters = n_difficult = 0
-        lengths: list[int] = []
-        for sentence in sentences:
-            text = getattr(sentence, "text", sentence)
-            tokens = WORD_RE.findall(text)  # type: ignore[arg-type]
-            if not tokens:
-                continue
-            n_sent += 1
-            lengths.append(len(tokens))
-            for position, token in enumerate(tokens):
-                n_words += 1
-                n_letters += sum(ch.isalpha() for ch in token)
-                count = syllables.count(token, lang)
-                n_syll += count
-                lower = token.lower()
-                if count >= 3:
-                    n_poly += 1
-                    proper = position > 0 and token[:1].isupper()
-                    if not proper and not lower.endswith(("es", "ed", "ing")):
-                        n_complex += 1
-                if count > 1 and token[:1].isalpha() and lower not in easy:
-                    n_difficult += 1
+        lang = language_key(language)
+        rows = [sentence_counts(getattr(sentence, "text", sentence), lang) for sentence in sentences]  # type: ignore[arg-type]
+        return cls.from_counts(rows, lang)
+
+    @classmethod
+    def from_counts(cls, rows: Iterable[Counts], language: str = "en") -> "TextStats":
+        """Sum per-sentence rows from ``sentence_counts``; sentences without words do not count."""
+        rows = [row for row in rows if row[0]]
+        lengths = tuple(row[0] for row in rows)
+        n_words, n_syll, n_poly, n_complex, n_letters, n_difficult = (map(sum, zip(*rows)) if rows else (0,) * 6)
         return cls(
-            language=lang,
-            sentences=n_sent,
+            language=language_key(language),
+            sentences=len(rows),
             words=n_words,
             syllables=n_syll,
             polysyllables=n_poly,
@@ -134,7 +166,7 @@ class TextStats:
             letters=n_letters,
             difficult_words=n_difficult,
             long_sentences=sum(1 for n in lengths if n > 25),
-            sentence_lengths=tuple(lengths),
+            sentence_lengths=lengths,
         )
 
     # --- averages -----------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""HTML pages and fragments, parsed by BeautifulSoup.
+"""HTML pages and fragments, parsed by lxml (libxml2's HTML parser).
+
+lxml is the fastest parser BeautifulSoup can drive, and used directly it also
+gives every element the source line it starts on, which every finding needs
+(through BeautifulSoup, lines exist only with the much slower ``html.parser``).
+Text between elements has no line of its own; it starts on the line of the
+element that follows it, less the line breaks it holds.
 
 Only the article is audited, not the site chrome: a user-given CSS selector,
 else ``<article>``, ``<main>`` or ``[role=main]``, else ``<body>``.  Page-level
@@ -22,18 +28,18 @@ SKIPPED = {"script", "style", "noscript", "template", "nav", "svg", "iframe", "f
 INLINE = {"a", "strong", "em", "b", "i", "u", "span", "sup", "sub", "small", "abbr", "cite", "time", "code", "mark",
           "q", "s", "del", "ins", "font", "label"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCK_INSIDE = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote")
+NO_TEXT = ("script", "style", "template")  # their content is never page text
 _FOOTNOTE_ID = re.compile(r"^(?:fn|ref|note|cite[-_]note|footnote)[-_:]?(.+)$", re.IGNORECASE)
+# libxml2 refuses str input that declares an encoding; the text is already decoded, so blank it out.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_html(document: Document, selector: str | None = None, language: str | None = None) -> Post:
-    from bs4 import BeautifulSoup
-
-    try:
-        soup = BeautifulSoup(document.text, "html.parser")
-    except RecursionError:
-        raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels") from None
-    root = _content_root(soup, selector)
-    meta = _page_meta(soup)
+    tree = _parse_tree(document.text)
+    meta = _page_meta(tree)
+    _drop_non_text(tree)
+    root = _content_root(tree, selector)
     walker = _Walker()
     try:
         walker.walk(root)
@@ -43,8 +49,7 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
     first_h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
     lines = tuple(document.text.splitlines())
     title = meta.get("title") or (first_h1.plain if first_h1 else "")
-    html_tag = soup.find("html")
-    lang = (html_tag.get("lang") if html_tag else None) or meta.get("og:locale")
+    lang = tree.get("lang") if tree.tag == "html" else None
     return Post(
         source=document.source,
         format="html",
@@ -53,26 +58,53 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
         title=title,
         title_line=meta.get("title_line", first_h1.line if first_h1 else 0),
         title_is_h1=False,
-        language=normalise_language(lang, language or "en"),
+        language=normalise_language(lang or meta.get("og:locale"), language or "en"),
         footnotes=tuple(walker.footnotes),
         suppressions=find_directives(lines),
         lines=lines,
     )
 
 
-def _content_root(soup: Any, selector: str | None) -> Any:
+def _parse_tree(text: str) -> Any:
+    """The document's root element; an empty or comment-only page is an empty <html>."""
+    from lxml import etree
+
+    declaration = _XML_DECLARATION.match(text)
+    if declaration:  # keep its line breaks so every line number stays true
+        text = re.sub(r"[^\n]", " ", declaration.group(0)) + text[declaration.end():]
+    # huge_tree lifts libxml2's depth limit of 256, so our own, clearer limit applies
+    parser = etree.HTMLParser(huge_tree=True, no_network=True)
+    root = etree.fromstring(text.replace("\x00", ""), parser) if text.strip() else None
+    return root if root is not None else etree.fromstring("<html></html>", parser)
+
+
+def _drop_non_text(tree: Any) -> None:
+    """Remove comments, scripts, styles and templates (read already for metadata); br becomes a line break."""
+    from lxml import etree
+
+    etree.strip_elements(tree, *NO_TEXT, with_tail=False)
+    etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
+    for br in tree.iter("br"):
+        br.text = "\n"
+
+
+def _content_root(tree: Any, selector: str | None) -> Any:
     if selector:
+        from cssselect import HTMLTranslator, SelectorError
+
         try:
-            found = soup.select_one(selector)
-        except Exception as exc:  # soupsieve raises its own error type for bad selectors
+            xpath = HTMLTranslator().css_to_xpath(selector)
+        except SelectorError as exc:
             raise ParseError(f"invalid CSS selector {selector!r}: {exc}") from None
-        if found is None:
+        found = tree.xpath(xpath)
+        if not found:
             raise ParseError(f"no element matches the selector {selector!r}")
-        return found
-    for candidate in (soup.find("article"), soup.find("main"), soup.find(attrs={"role": "main"}), soup.body):
-        if candidate is not None:
-            return candidate
-    return soup
+        return found[0]
+    for path in ("//article", "//main", "//*[@role='main']", "//body"):
+        found = tree.xpath(path)
+        if found:
+            return found[0]
+    return tree
 
 
 class _Walker:
@@ -83,67 +115,66 @@ class _Walker:
         self.footnotes: list[FootnoteDef] = []
 
     def walk(self, element: Any, depth: int = 0) -> None:
-        from bs4 import Comment, NavigableString, Tag
-
         if depth > MAX_DEPTH:
             raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels")
-        loose: list[Any] = []  # text and inline elements between blocks form a paragraph
-        for child in element.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                if child.strip() or loose:
-                    loose.append(child)
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name in SKIPPED or child.get("hidden") is not None or child.get("aria-hidden") == "true":
-                continue
-            if name in INLINE and not _has_block_child(child):
+        # text and inline elements between blocks form a paragraph: (text, line) pairs or elements
+        loose: list[Any] = []
+        if element.text and element.text.strip():
+            loose.append((element.text, _text_line(element.text, element, element[0] if len(element) else None)))
+        for child in element:
+            tail = child.tail
+            name = child.tag
+            if not isinstance(name, str) or name in SKIPPED or child.get("hidden") is not None \
+                    or child.get("aria-hidden") == "true":
+                pass
+            elif name in INLINE and not _has_block_child(child):
                 loose.append(child)
-                continue
-            self._flush(loose, element)
-            loose = []
-            self._block(child, depth)
+            else:
+                self._flush(loose, element)
+                loose = []
+                self._block(child, depth)
+            if tail and (tail.strip() or loose):
+                loose.append((tail, _tail_line(child)))
         self._flush(loose, element)
 
     def _flush(self, nodes: list[Any], parent: Any) -> None:
-        text = "".join(node.get_text() if hasattr(node, "get_text") else str(node) for node in nodes).strip()
+        text = "".join(node[0] if isinstance(node, tuple) else _all_text(node) for node in nodes).strip()
         if not text:
             return
-        line = next((n.sourceline for n in nodes if getattr(n, "sourceline", None)), None)
-        if line is None:
-            line = (parent.sourceline or 1) + _leading_newlines(nodes)
+        first = nodes[0]
+        if isinstance(first, tuple):
+            line = first[1] + _leading_newlines(first[0])
+        else:
+            line = first.sourceline or parent.sourceline or 1
         links, images, notes = [], [], []
         for node in nodes:
-            if hasattr(node, "find_all"):
-                parts = _inline_parts(node, include_self=True)
+            if not isinstance(node, tuple):
+                parts = _inline_parts(node)
                 links += parts["links"]
                 images += parts["images"]
                 notes += parts["footnote_refs"]
         self.blocks.append(Block(PARAGRAPH, text, line, links=tuple(links), images=tuple(images), footnote_refs=tuple(notes)))
 
     def _block(self, tag: Any, depth: int) -> None:
-        name = tag.name
+        name = tag.tag
         line = tag.sourceline or 1
         role_level = tag.get("aria-level") if tag.get("role") == "heading" else None
         if name in HEADINGS or role_level:
             level = int(name[1]) if name in HEADINGS else _int(role_level, 2)
-            self.blocks.append(Block(HEADING, tag.get_text(), line, level=level, **_inline_parts(tag)))
+            self.blocks.append(Block(HEADING, _all_text(tag), line, level=level, **_inline_parts(tag)))
         elif name == "p":
-            self.blocks.append(Block(PARAGRAPH, _text(tag), line, **_inline_parts(tag)))
+            self.blocks.append(Block(PARAGRAPH, _all_text(tag), line, **_inline_parts(tag)))
         elif name in ("ul", "ol"):
             if self._is_footnote_list(tag):
                 return
             items = tuple(self._items(tag))
             self.blocks.append(Block(LIST, "", line, items=items, ordered=name == "ol"))
         elif name == "blockquote":
-            self.blocks.append(Block(QUOTE, _text(tag), line, **_inline_parts(tag)))
+            self.blocks.append(Block(QUOTE, _all_text(tag), line, **_inline_parts(tag)))
         elif name == "pre":
-            self.blocks.append(Block(CODE, tag.get_text(), line))
+            self.blocks.append(Block(CODE, _all_text(tag), line))
         elif name == "table":
-            self.blocks.append(Block(TABLE, tag.get_text(" "), line, **_inline_parts(tag)))
+            self.blocks.append(Block(TABLE, " ".join(tag.itertext()), line, **_inline_parts(tag)))
         elif name == "img":
             self.blocks.append(Block(PARAGRAPH, "", line, images=(Image(tag.get("src", ""), tag.get("alt"), line),)))
         elif name in ("br", "hr", "wbr"):
@@ -152,54 +183,80 @@ class _Walker:
             self.walk(tag, depth + 1)
 
     def _items(self, list_tag: Any) -> Iterator[Block]:
-        for li in list_tag.find_all("li", recursive=False):
-            nested = li.find_all(["ul", "ol"], recursive=False)
-            for sub in nested:
-                sub.extract()
-            yield Block(PARAGRAPH, _text(li), li.sourceline or list_tag.sourceline or 1, **_inline_parts(li))
+        for li in list_tag:
+            if li.tag != "li":
+                continue
+            nested = [child for child in li if child.tag in ("ul", "ol")]
+            line = li.sourceline or list_tag.sourceline or 1
+            yield Block(PARAGRAPH, _all_text(li, nested), line, **_inline_parts(li, nested))
             for sub in nested:
                 yield from self._items(sub)
 
     def _is_footnote_list(self, list_tag: Any) -> bool:
         """An <ol> whose items carry footnote ids ("fn1", "ref-2") is a footnote list."""
-        items = list_tag.find_all("li", recursive=False)
+        items = [li for li in list_tag if li.tag == "li"]
         matched = [(li, _FOOTNOTE_ID.match(li.get("id", ""))) for li in items]
         if not items or not all(m for _, m in matched):
             return False
         for li, match in matched:
-            self.footnotes.append(FootnoteDef(match.group(1), _text(li), li.sourceline or 1))  # type: ignore[union-attr]
+            self.footnotes.append(FootnoteDef(match.group(1), _all_text(li), li.sourceline or 1))  # type: ignore[union-attr]
         return True
 
 
+def _all_text(element: Any, skip: list[Any] | tuple[Any, ...] = ()) -> str:
+    """The element's text (its tail excluded), leaving out the child elements in ``skip``."""
+    if not skip:
+        return "".join(element.itertext())
+    parts = [element.text or ""]
+    for child in element:
+        if not any(child is s for s in skip):
+            parts.extend(child.itertext())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _has_block_child(tag: Any) -> bool:
-    return tag.find(["p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"]) is not None
+    return next(tag.iterdescendants(*BLOCK_INSIDE), None) is not None
 
 
-def _text(tag: Any) -> str:
-    """Text of an element with <br> as a line break, keeping the source's own line breaks."""
-    for br in tag.find_all("br"):
-        br.replace_with("\n")
-    return tag.get_text()
+def _text_line(text: str, parent: Any, following: Any) -> int:
+    """Line a text node starts on: the next element's line less the text's line breaks."""
+    if following is not None and following.sourceline:
+        return max(1, following.sourceline - text.count("\n"))
+    return parent.sourceline or 1
 
 
-def _leading_newlines(nodes: list[Any]) -> int:
-    first = str(nodes[0]) if nodes else ""
-    return first[: len(first) - len(first.lstrip())].count("\n")
+def _tail_line(child: Any) -> int:
+    """Line the text after ``child`` starts on."""
+    following = child.getnext()
+    tail = child.tail or ""
+    if following is not None and following.sourceline:
+        return max(1, following.sourceline - tail.count("\n"))
+    return (child.sourceline or 1) + _all_text(child).count("\n")
 
 
-def _inline_parts(tag: Any, include_self: bool = False) -> dict[str, Any]:
+def _leading_newlines(text: str) -> int:
+    return text[: len(text) - len(text.lstrip())].count("\n")
+
+
+def _inline_parts(tag: Any, skip: list[Any] | tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Links, images and footnote markers inside ``tag`` (itself included), outside the ``skip`` subtrees."""
+    # a set of the elements themselves keeps their lxml proxies alive, so identity holds
+    excluded = {el for sub in skip for el in sub.iter("a", "img")}
     links = []
     notes = []
-    anchors = ([tag] if include_self and tag.name == "a" else []) + tag.find_all("a")
-    for a in anchors:
+    for a in tag.iter("a"):
+        if a in excluded:
+            continue
         href = str(a.get("href") or "")
-        links.append(Link(href, a.get_text(" ", strip=True), a.sourceline or tag.sourceline or 1, " ".join(a.get("rel") or [])))
+        text = " ".join(s.strip() for s in a.itertext() if s.strip())
+        links.append(Link(href, text, a.sourceline or tag.sourceline or 1, " ".join((a.get("rel") or "").split())))
         if href.startswith("#"):
             match = _FOOTNOTE_ID.match(href[1:])
             if match:
                 notes.append(match.group(1))
-    found = ([tag] if include_self and tag.name == "img" else []) + tag.find_all("img")
-    images = [Image(str(img.get("src") or ""), img.get("alt"), img.sourceline or 1) for img in found]
+    images = [Image(str(img.get("src") or ""), img.get("alt"), img.sourceline or 1)
+              for img in tag.iter("img") if img not in excluded]
     return {"links": tuple(links), "images": tuple(images), "footnote_refs": tuple(notes)}
 
 
@@ -210,28 +267,31 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-def _page_meta(soup: Any) -> dict[str, Any]:
+def _page_meta(tree: Any) -> dict[str, Any]:
     """Page-level metadata, keyed by common names (title, description, canonical, og:*, json_ld…)."""
     meta: dict[str, Any] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = " ".join(soup.title.string.split())
-        meta["title_line"] = soup.title.sourceline or 1
-    for tag in soup.find_all("meta"):
+    title = next(tree.iter("title"), None)
+    if title is not None and title.text and len(title) == 0:
+        meta["title"] = " ".join(title.text.split())
+        meta["title_line"] = title.sourceline or 1
+    for tag in tree.iter("meta"):
         key = tag.get("name") or tag.get("property")
         content = tag.get("content")
         if key and content is not None:
             meta[str(key).lower()] = str(content).strip()
-    canonical = soup.find("link", rel="canonical")
+    canonical = next((link for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()), None)
     if canonical is not None:
         meta["canonical"] = canonical.get("href", "")
-    times = [{"datetime": t.get("datetime", ""), "text": t.get_text(" ", strip=True), "line": t.sourceline}
-             for t in soup.find_all("time")]
+    times = [{"datetime": t.get("datetime", ""), "text": " ".join(s.strip() for s in t.itertext() if s.strip()),
+              "line": t.sourceline} for t in tree.iter("time")]
     if times:
         meta["times"] = times
     json_ld = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         try:
-            json_ld.append(json.loads(script.string or ""))
+            json_ld.append(json.loads(script.text or ""))
         except ValueError:
             json_ld.append({"_invalid": True, "_line": script.sourceline})
     if json_ld:
