@@ -40,7 +40,7 @@ class WebOptions:
     concurrency: int = 8
     timeout: float = 15.0
     retries: int = 2
-    backoff: float = 1.0
+    backoff: float | None = None  # None: fetch.BACKOFF_SECONDS, read when the fetcher starts
 
 
 Outcome = tuple["PostResult | InputFailure", "PostSummary | None"]
@@ -97,8 +97,11 @@ class SiteRun:
             from .wordpress import credentials
 
             needs_auth = any(s.startswith("wordpress+") for s in self.sources)
+            from . import fetch
+
+            backoff = fetch.BACKOFF_SECONDS if self.web.backoff is None else self.web.backoff
             self._fetcher = Fetcher(self.web.concurrency, self.web.rate, self.web.timeout, self.web.retries,
-                                    self.web.backoff, max_bytes=self.max_bytes,
+                                    backoff, max_bytes=self.max_bytes,
                                     auth=credentials() if needs_auth else None)
         return self._fetcher
 
@@ -152,7 +155,10 @@ class SiteRun:
 
         try:
             for page in crawl(self.fetcher, start, self.web.max_depth, self.web.max_pages):
-                yield self._page(page)
+                if page.ok:
+                    yield self._page(page)
+                else:  # a crawled link that fails is a broken link for the site rules, not an input
+                    self._remember(page)
         except WebError as exc:
             yield InputFailure(start, str(exc))
 
