@@ -71,6 +71,7 @@ def main() -> None:
 @click.option("--no-suggestions", is_flag=True, help="Text format: leave out the 'fix:' lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write an HTML report to this folder.")
 def check(
     sources: tuple[str, ...],
     fmt: str,
@@ -94,6 +95,7 @@ def check(
     no_suggestions: bool,
     quiet: bool,
     color: bool | None,
+    html_dir: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .engine import audit_all, default_jobs
@@ -125,6 +127,10 @@ def check(
     # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
     sinks: list[Any] = [report]
     transforms: list[Any] = []
+    if html_dir:
+        from clinic_audit.reports.html import HtmlSink
+
+        sinks.append(HtmlSink(html_dir))
     worst: Severity | None = None
     failed_inputs = 0
     from .web.pipeline import wants_site_run
@@ -202,6 +208,37 @@ def _progress(site_run: Any, quiet: bool) -> Any:
     if not Progress.wanted(quiet):
         return None
     return Progress(lambda: site_run.expected if site_run is not None else None)
+
+
+@main.command("report")
+@click.argument("results", type=click.File("r", encoding="utf-8"))
+@click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Write the HTML report to this folder.")
+@click.option("-f", "--format", "fmt", help="Print the run in this format [default: text, or nothing with --html].")
+def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
+    """Render a saved run (the output of check --format json) as HTML, Markdown or text."""
+    from clinic_audit.reports import FORMATS, reporter
+    from clinic_audit.reports.summary import read_run
+
+    from .result import InputFailure, PostResult
+
+    if fmt is not None and fmt not in FORMATS:
+        raise click.BadParameter(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
+    try:
+        run = read_run(results.read())
+    except ValueError as exc:
+        click.echo(f"clinic-audit: {results.name}: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if html_dir:
+        from clinic_audit.reports.html import render_run
+
+        click.echo(f"clinic-audit: wrote {render_run(run, html_dir)}", err=True)
+    if fmt or not html_dir:
+        out = reporter(fmt or "text", sys.stdout, color=False)
+        for post in run["posts"]:
+            out.post(PostResult.from_dict(post))
+        for failure in run["errors"]:
+            out.failure(InputFailure(failure["source"], failure["message"]))
+        out.finish()
 
 
 @main.command("rules")

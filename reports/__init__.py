@@ -15,6 +15,7 @@ from clinic_audit.result import InputFailure, PostResult
 FORMATS: dict[str, str] = {
     "text": "clinic_audit.reports.text:TextReporter",
     "json": "clinic_audit.reports.json:JsonReporter",
+    "markdown": "clinic_audit.reports.markdown:MarkdownReporter",
 }
 
 

@@ -1,0 +1,227 @@
+"""The HTML report: ``DIR/index.html`` (the site overview) and one page per post under ``DIR/posts/``.
+
+Its only input is the JSON shape of a run (``PostResult.to_dict()`` per post),
+so a live ``check --html`` and ``report results.json --html`` render the same
+way.  Post pages are written as posts arrive; only a small row per post is kept
+for the index.  Pages are self-contained (inline CSS and JS, no network), and a
+Content-Security-Policy that allows only the report's own script by hash keeps
+hostile post content inert even if escaping ever failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from clinic_audit.result import InputFailure, PostResult
+
+from . import html_page
+from .summary import SEVERITIES, SiteSummary, letter_for, plural
+
+POSTS_DIR = "posts"
+CHART_WIDTH, CHART_HEIGHT = 600, 220  # SVG user units; the chart scales to its box
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    run: str
+    date: str
+    score: int
+
+
+def page_name(source: str, taken: set[str]) -> str:
+    """A safe, unique file name for a post's page: slug of the source's name plus a short hash of the source."""
+    stem = Path(source.replace("\\", "/").rstrip("/")).stem or source
+    digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
+    name = f"{html_page.slug(stem, 50)}-{digest[:8]}.html"
+    n = 1
+    while name in taken:  # the same source twice in one run (stdin, or a repeated argument)
+        n += 1
+        name = f"{html_page.slug(stem, 50)}-{digest[:8]}-{n}.html"
+    taken.add(name)
+    return name
+
+
+def histogram_bars(counts: list[int]) -> list[Bar]:
+    """SVG bars for posts per score band, scaled to the tallest band."""
+    tallest = max(counts, default=0) or 1
+    slot = CHART_WIDTH / len(counts)
+    plot = CHART_HEIGHT - 40  # room for the band labels below and counts above
+    bars = []
+    for i, count in enumerate(counts):
+        height = plot * count / tallest
+        label = f"{i * 10}–{i * 10 + 9}" if i < len(counts) - 1 else f"{i * 10}–100"
+        bars.append(Bar(i * slot + 4, 20 + plot - height, slot - 8, height, label, count))
+    return bars
+
+
+def history_points(history: Iterable[dict[str, Any]]) -> list[Point]:
+    """SVG points for the site score over past runs (score 0-100 on the vertical axis)."""
+    runs = list(history)
+    if not runs:
+        return []
+    step = (CHART_WIDTH - 60) / max(len(runs) - 1, 1)
+    plot = CHART_HEIGHT - 40
+    return [
+        Point(30 + i * step, 20 + plot * (1 - int(r.get("score", 0)) / 100), str(r.get("run", i + 1)),
+              str(r.get("date", "")), int(r.get("score", 0)))
+        for i, r in enumerate(runs)
+    ]
+
+
+class HtmlSite:
+    """Writes the report directory from post dicts: one page per post at once, the index at the end."""
+
+    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
+        self.directory = Path(directory)
+        self.history = list(history or [])
+        self.summary = SiteSummary()
+        self._taken: set[str] = set()
+        self._env: Any = None
+        self._script: tuple[str, str] | None = None
+        self._rule_docs: dict[str, dict[str, Any] | None] = {}
+
+    # -- rendering helpers ---------------------------------------------------------------------------
+
+    def _environment(self) -> Any:
+        if self._env is None:
+            from jinja2 import Environment, PackageLoader, StrictUndefined
+
+            self._env = Environment(
+                loader=PackageLoader("clinic_audit.reports", "templates"),
+                autoescape=True,  # post content is untrusted: everything is escaped unless marked safe
+                undefined=StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            self._env.globals.update(plural=plural, letter=letter_for, severities=SEVERITIES)
+            (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)
+        return self._env
+
+    def _script_and_hash(self) -> tuple[str, str]:
+        """The report's one inline script and its CSP hash."""
+        if self._script is None:
+            from markupsafe import Markup
+
+            text = self._environment().get_template("report.js").render()
+            digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+            self._script = (Markup(text), f"sha256-{digest}")
+        return self._script
+
+    def _render(self, template: str, path: Path, **context: Any) -> None:
+        from clinic_audit import __version__
+
+        script, script_hash = self._script_and_hash()
+        html = self._environment().get_template(template).render(
+            script=script, script_hash=script_hash, tool_version=__version__, **context
+        )
+        path.write_text(html, encoding="utf-8")
+
+    def _docs(self, code: str) -> dict[str, Any] | None:
+        """A rule's documentation parts from the registry (rule metadata, not the post)."""
+        if code not in self._rule_docs:
+            from clinic_audit.registry import load
+
+            found = load().get(code)
+            self._rule_docs[code] = None if found is None else {
+                "code": found.code,
+                "name": found.name,
+                "family": found.family,
+                "severity": str(found.severity),
+                "parts": {k: textwrap.dedent(v) for k, v in found.parts.items()},
+            }
+        return self._rule_docs[code]
+
+    # -- the sink protocol, on dicts -----------------------------------------------------------------
+
+    def add(self, post: dict[str, Any]) -> str:
+        """Write the post's page and remember its overview row; returns the page's path inside the directory."""
+        self._environment()
+        name = page_name(str(post.get("source", "")), self._taken)
+        row = self.summary.add(post, f"{POSTS_DIR}/{name}")
+        blocks, notes, general = html_page.build_text(post)
+        codes = list(dict.fromkeys(n.rule for n in notes))
+        families = [
+            {"name": family, "score": score, "grade": letter_for(score),
+             "counts": {s: sum(1 for n in notes if n.family == family and n.severity == s) for s in SEVERITIES}}
+            for family, score in row.scores.items()
+        ]
+        self._render(
+            "post.html",
+            self.directory / POSTS_DIR / name,
+            post=post,
+            row=row,
+            families=families,
+            blocks=blocks,
+            notes=notes,
+            by_number={n.number: n for n in notes},
+            general=general,
+            outline=html_page.build_outline(blocks),
+            metrics=html_page.build_metrics(post, blocks, notes),
+            rules=[(code, self._docs(code)) for code in codes],
+        )
+        return row.page
+
+    def failure(self, failure: dict[str, str]) -> None:
+        self.summary.failures.append(failure)
+
+    def finish(self) -> Path:
+        """Write index.html; returns its path."""
+        self._environment()
+        index = self.directory / "index.html"
+        self._render(
+            "index.html",
+            index,
+            summary=self.summary,
+            rows=self.summary.worst(len(self.summary.rows)),  # worst first: what needs work leads
+            families=self.summary.families,
+            totals=self.summary.severity_totals(),
+            problems=self.summary.problems(),
+            bars=histogram_bars(self.summary.histogram()),
+            points=history_points(self.history),
+            chart=(CHART_WIDTH, CHART_HEIGHT),
+        )
+        return index
+
+
+class HtmlSink:
+    """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
+
+    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
+        self.site = HtmlSite(directory, history)
+        self.index: Path | None = None
+
+    def post(self, result: PostResult) -> None:
+        self.site.add(result.to_dict())
+
+    def failure(self, failure: InputFailure) -> None:
+        self.site.failure(failure.to_dict())
+
+    def finish(self) -> None:
+        self.index = self.site.finish()
+
+
+def render_run(run: dict[str, Any], directory: str | Path) -> Path:
+    """Render a saved run (the JSON report's document) into ``directory``; returns the index path."""
+    site = HtmlSite(directory, run.get("history"))
+    for post in run.get("posts", []):
+        site.add(post)
+    for failure in run.get("errors", []):
+        site.failure(failure)
+    return site.finish()

@@ -1,0 +1,325 @@
+"""What one post's HTML page shows, worked out from its result dict.
+
+The page template only loops and formats; this module decides where each
+finding sits in the post's text (its block, and the excerpt's span inside it),
+builds the heading outline, and lines the readability metrics up with their
+targets.  Input is the JSON shape of a post; nothing here re-parses the post.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+HEADING = "heading"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Rules whose findings mark a heading in the outline, by the mark they give it.
+OUTLINE_MARKS = {
+    "skipped-heading-level": "skipped level",
+    "empty-section": "empty section",
+    "empty-heading": "empty heading",
+    "duplicate-heading": "duplicate",
+    "long-heading": "too long",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A finding as the page shows it, numbered in reading order."""
+
+    number: int
+    rule: str
+    name: str
+    family: str
+    severity: str
+    message: str
+    suggestion: str
+    line: int
+    excerpt: str
+    value: Any
+    limit: Any
+    placed: bool = False  # True when its excerpt is highlighted inside the text
+
+    @property
+    def anchor(self) -> str:
+        return f"f{self.number}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text; ``notes`` are the numbers of the findings that highlight it."""
+
+    text: str
+    notes: tuple[int, ...] = ()
+    severity: str = ""
+    ends: tuple[int, ...] = ()  # findings whose highlight ends here (their reference mark follows)
+
+
+@dataclass
+class Piece:
+    """A paragraph, heading, list item, … with its highlighted segments."""
+
+    line: int
+    segments: list[Segment]
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.notes)
+
+    @property
+    def unplaced(self) -> list[Note]:
+        """Findings on this piece whose excerpt is not in its text: the whole piece is highlighted for them."""
+        return [n for n in self.notes if not n.placed]
+
+    @property
+    def severity(self) -> str:
+        """The worst severity among the findings that highlight the whole piece."""
+        return min((n.severity for n in self.unplaced), key=lambda s: SEVERITY_ORDER.get(s, 9), default="")
+
+
+@dataclass
+class BlockView:
+    kind: str
+    line: int
+    level: int
+    ordered: bool
+    head: Piece  # the block's own text (empty for a list)
+    items: list[Piece]
+
+    @property
+    def notes(self) -> list[Note]:
+        found = list(self.head.notes)
+        for item in self.items:
+            found.extend(item.notes)
+        return sorted(found, key=lambda n: n.number)
+
+
+@dataclass
+class OutlineNode:
+    text: str
+    level: int
+    line: int
+    marks: list[str]
+    notes: list[int]
+    children: list["OutlineNode"] = field(default_factory=list)
+
+
+def _segments(text: str, notes: Iterable[Note]) -> tuple[list[Segment], set[int]]:
+    """Split text at each finding's excerpt; returns the segments and the notes that found their excerpt."""
+    spans: list[tuple[int, int, Note]] = []
+    for note in notes:
+        excerpt = note.excerpt.strip()
+        if not excerpt:
+            continue
+        start = text.find(excerpt)
+        if start < 0:
+            start = text.lower().find(excerpt.lower())
+        if start >= 0:
+            spans.append((start, start + len(excerpt), note))
+    if not spans:
+        return [Segment(text)], set()
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    segments = []
+    for start, end in zip(cuts, cuts[1:]):
+        covering = [n for s, e, n in spans if s <= start and end <= e]
+        severity = min((n.severity for n in covering), key=lambda s: SEVERITY_ORDER.get(s, 9), default="")
+        ends = tuple(n.number for s, e, n in spans if e == end)
+        segments.append(Segment(text[start:end], tuple(n.number for n in covering), severity, ends))
+    return segments, {n.number for _, _, n in spans}
+
+
+def _notes(findings: list[dict[str, Any]]) -> list[Note]:
+    ordered = sorted(findings, key=lambda f: (int(f.get("line", 0)), int(f.get("column", 0)), f.get("rule", "")))
+    return [
+        Note(
+            number=i,
+            rule=str(f.get("rule", "")),
+            name=str(f.get("name", "")),
+            family=str(f.get("family", "")),
+            severity=str(f.get("severity", "warning")),
+            message=str(f.get("message", "")),
+            suggestion=str(f.get("suggestion", "") or ""),
+            line=int(f.get("line", 0)),
+            excerpt=str(f.get("excerpt", "") or ""),
+            value=f.get("value"),
+            limit=f.get("limit"),
+        )
+        for i, f in enumerate(ordered, start=1)
+    ]
+
+
+def _blocks(post: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's blocks, with the title as an H1 when it renders as one but is not a block."""
+    document = post.get("document") or {}
+    blocks = list(document.get("blocks", []))
+    title_line = int(document.get("title_line") or 0)
+    if document.get("title_is_h1") and post.get("title") and not any(b.get("line") == title_line for b in blocks):
+        blocks.insert(0, {"kind": HEADING, "line": title_line, "text": post["title"], "level": 1, "synthetic": True})
+    return sorted(blocks, key=lambda b: int(b.get("line", 0)))
+
+
+def build_text(post: dict[str, Any]) -> tuple[list[BlockView], list[Note], list[Note]]:
+    """The post's blocks with findings placed; also every note, and the notes about the post as a whole."""
+    notes = _notes(post.get("findings", []))
+    raw = _blocks(post)
+    # Anchors in reading order: (line, block index, item index or -1); a finding belongs to the last anchor at or
+    # before its line, so a finding on a paragraph's second line still lands on that paragraph.
+    anchors: list[tuple[int, int, int]] = []
+    for bi, block in enumerate(raw):
+        anchors.append((int(block.get("line", 0)), bi, -1))
+        anchors.extend((int(item.get("line", 0)), bi, ii) for ii, item in enumerate(block.get("items") or []))
+    anchors.sort()
+    lines = [a[0] for a in anchors]
+    placed: dict[tuple[int, int], list[Note]] = {}
+    general: list[Note] = []
+    for note in notes:
+        at = bisect.bisect_right(lines, note.line) - 1
+        if at < 0:
+            general.append(note)
+        else:
+            placed.setdefault(anchors[at][1:], []).append(note)
+    views: list[BlockView] = []
+    found_all: set[int] = set()
+    for bi, block in enumerate(raw):
+        head_notes = placed.get((bi, -1), [])
+        segments, found = _segments(str(block.get("text", "")), head_notes)
+        found_all |= found
+        items = []
+        for ii, item in enumerate(block.get("items") or []):
+            item_notes = placed.get((bi, ii), [])
+            item_segments, item_found = _segments(str(item.get("text", "")), item_notes)
+            found_all |= item_found
+            items.append(Piece(int(item.get("line", 0)), item_segments, item_notes))
+        views.append(BlockView(
+            kind=str(block.get("kind", "paragraph")),
+            line=int(block.get("line", 0)),
+            level=int(block.get("level") or 0),
+            ordered=bool(block.get("ordered")),
+            head=Piece(int(block.get("line", 0)), segments, head_notes),
+            items=items,
+        ))
+    # The title of a front-matter post stands in for the metadata block, where findings about the whole post
+    # (no byline, no date) point: unless they highlight the title's words, they belong with the whole post.
+    for bi, block in enumerate(raw):
+        if block.get("synthetic"):
+            head = views[bi].head
+            general.extend(n for n in head.notes if n.number not in found_all)
+            head.notes = [n for n in head.notes if n.number in found_all]
+    general.sort(key=lambda n: n.number)
+    marked = [_placed(n, found_all) for n in notes]
+    by_number = {n.number: n for n in marked}
+    for view in views:
+        for piece in [view.head, *view.items]:
+            piece.notes = [by_number[n.number] for n in piece.notes]
+    return views, marked, [by_number[n.number] for n in general]
+
+
+def _placed(note: Note, found: set[int]) -> Note:
+    if note.number not in found:
+        return note
+    return Note(**{**note.__dict__, "placed": True})
+
+
+def build_outline(blocks: list[BlockView]) -> list[OutlineNode]:
+    """The heading tree, each heading marked from the findings on its line and from the blocks themselves."""
+    headings = [(i, b) for i, b in enumerate(blocks) if b.kind == HEADING]
+    roots: list[OutlineNode] = []
+    stack: list[OutlineNode] = []
+    previous_level = 0
+    for index, block in headings:
+        marks = [OUTLINE_MARKS[n.name] for n in block.head.notes if n.name in OUTLINE_MARKS]
+        if previous_level and block.level > previous_level + 1 and "skipped level" not in marks:
+            marks.append("skipped level")
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (following is None or (following.kind == HEADING and following.level <= block.level)) \
+                and "empty section" not in marks:
+            marks.append("empty section")
+        text = "".join(s.text for s in block.head.segments)
+        node = OutlineNode(text, block.level, block.line, marks, [n.number for n in block.head.notes])
+        while stack and stack[-1].level >= block.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+        previous_level = block.level
+    return roots
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    label: str
+    value: Any
+    target: str
+    meets: bool | None  # None: no target to compare with
+
+
+# metric key -> (label, rule name, option, "max" or "min"); targets are the rules' own options.
+METRICS = (
+    ("flesch_kincaid_grade", "Flesch-Kincaid grade", "reading-grade", "max-grade", "max"),
+    ("smog_index", "SMOG grade", "reading-grade", "max-grade", "max"),
+    ("gunning_fog", "Gunning fog grade", "reading-grade", "max-grade", "max"),
+    ("coleman_liau_index", "Coleman-Liau grade", "reading-grade", "max-grade", "max"),
+    ("automated_readability_index", "Automated readability grade", "reading-grade", "max-grade", "max"),
+    ("dale_chall", "Dale-Chall score", "", "", ""),
+    ("flesch_reading_ease", "Flesch reading ease", "flesch-reading-ease", "min-score", "min"),
+    ("fernandez_huerta", "Fernández Huerta ease", "fernandez-huerta", "min-score", "min"),
+    ("szigriszt_pazos", "Szigriszt-Pazos (INFLESZ)", "inflesz", "min-score", "min"),
+    ("words_per_sentence", "Words per sentence (mean)", "", "", ""),
+    ("long_sentence_share", "Share of long sentences", "long-sentence-share", "max-share", "max"),
+    ("complex_word_share", "Share of complex words", "complex-words", "max-share", "max"),
+    ("longest_paragraph", "Longest paragraph (words)", "long-paragraph", "max-words", "max"),
+    ("words", "Words of prose", "", "", ""),
+    ("sentences", "Sentences", "", "", ""),
+)
+SHARES = {"long_sentence_share", "complex_word_share"}
+
+
+def _rule_default(rule_name: str, option: str) -> Any:
+    from clinic_audit.registry import load
+
+    found = load().get(rule_name) if rule_name else None
+    opt = found.option(option) if found else None
+    return opt.default if opt else None
+
+
+def build_metrics(post: dict[str, Any], blocks: list[BlockView], notes: list[Note]) -> list[MetricRow]:
+    """Each readability metric beside its target: the limit a finding reported, else the rule's default."""
+    metrics = dict(post.get("metrics") or {})
+    paragraphs = ["".join(s.text for s in b.head.segments) for b in blocks if b.kind == "paragraph"]
+    if paragraphs:
+        metrics["longest_paragraph"] = max(len(p.split()) for p in paragraphs)
+    reported = {n.name: n.limit for n in notes if isinstance(n.limit, (int, float))}
+    rows = []
+    for key, label, rule_name, option, direction in METRICS:
+        if key not in metrics:
+            continue
+        value = metrics[key]
+        limit = reported.get(rule_name, _rule_default(rule_name, option)) if rule_name else None
+        if limit is None or not isinstance(value, (int, float)):
+            rows.append(MetricRow(label, _show(key, value), "", None))
+            continue
+        meets = value <= limit if direction == "max" else value >= limit
+        sign = "≤" if direction == "max" else "≥"
+        rows.append(MetricRow(label, _show(key, value), f"{sign} {_show(key, limit)}", meets))
+    return rows
+
+
+def _show(key: str, value: Any) -> str:
+    if key in SHARES and isinstance(value, (int, float)):
+        return f"{value:.0%}"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value)
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name-safe slug: lowercase ASCII letters, digits and hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-") or "post"
