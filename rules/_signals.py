@@ -1,0 +1,295 @@
+"""Who wrote a post, who reviewed it and when: read from every place a post can say so.
+
+The same signal can sit in HTML ``<meta>`` tags, schema.org JSON-LD, ``<time>``
+elements, Markdown front matter, or a plain line of text ("By Dr. Jane Roe, MD",
+"Medically reviewed by …", "Published March 3, 2024").  The trust and SEO rules
+ask this module and never care which of those the post used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from clinic_audit.model import CODE, TABLE, Post
+
+ARTICLE_TYPES = frozenset({"article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle",
+                           "webpage", "scholarlyarticle", "report"})
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One found signal: the name or date as written, where, from what kind of source, and the date if any."""
+
+    text: str
+    line: int
+    origin: str  # "front matter", "meta", "json-ld", "time", "text"
+    when: dt.date | None = None
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    """The trust word lists (rules/data/trust.toml)."""
+    text = resources.files("clinic_audit.rules").joinpath("data/trust.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    sig = data()["signals"]
+
+    def any_of(items: list[str]) -> str:
+        return "|".join(f"(?:{p})" for p in items)
+
+    months = "|".join(sorted(sig["months"], key=len, reverse=True))
+    titles = any_of(sig["name_titles"])
+    name = (rf"(?:(?:{titles})\s+[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:\s+[A-ZÁÉÍÓÚÑ][\w'’.-]*)*"
+            rf"|[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:\s+(?:de|del|la|van|von|[A-ZÁÉÍÓÚÑ][\w'’.-]*))+)")
+    return {
+        "byline": re.compile(rf"^\s*(?i:{any_of(sig['byline_prefixes'])})\s+({name}.*)$"),
+        "reviewer": re.compile(rf"(?i:{any_of(sig['reviewer_phrases'])})\s+({name}.*)$"),
+        "published": re.compile(rf"(?i:\b(?:{any_of(sig['published_labels'])}))"),
+        "updated": re.compile(rf"(?i:\b(?:{any_of(sig['updated_labels'])}))"),
+        "reviewed": re.compile(rf"(?i:\b(?:{any_of(sig['reviewed_labels'])}|{any_of(sig['reviewer_phrases'])}))"),
+        "iso": re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
+        "month_first": re.compile(rf"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE),
+        "day_first": re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({months})\.?,?\s+(?:de\s+)?(\d{{4}})\b", re.IGNORECASE),
+        "month_year": re.compile(rf"\b({months})\.?\s+(?:de\s+)?(\d{{4}})\b", re.IGNORECASE),
+        "numeric": re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
+        "separator": re.compile(r"\s+(?:[|·•—–]|on|el)\s+|\s*[|·•]\s*", re.IGNORECASE),
+    }
+
+
+def find_date(text: str) -> tuple[dt.date, str] | None:
+    """The first date written in ``text`` (ISO, "March 3, 2024", "3 March 2024", "3/3/2024", "March 2024")."""
+    p = _patterns()
+    months = data()["signals"]["months"]
+    found: list[tuple[int, dt.date, str]] = []
+    for kind in ("iso", "month_first", "day_first", "numeric", "month_year"):
+        for m in p[kind].finditer(text):
+            try:
+                if kind == "iso":
+                    value = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                elif kind == "month_first":
+                    value = dt.date(int(m[3]), months[m[1].lower()], int(m[2]))
+                elif kind == "day_first":
+                    value = dt.date(int(m[3]), months[m[2].lower()], int(m[1]))
+                elif kind == "numeric":  # US order: month/day/year
+                    value = dt.date(int(m[3]), int(m[1]), int(m[2]))
+                else:
+                    value = dt.date(int(m[2]), months[m[1].lower()], 1)
+            except (ValueError, KeyError):
+                continue
+            found.append((m.start(), value, m.group(0)))
+    if not found:
+        return None
+    _, value, written = min(found, key=lambda f: (f[0], -len(f[2])))
+    return value, written
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a front-matter or JSON-LD value, or None."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        found = find_date(value)
+        return found[0] if found else None
+    return None
+
+
+def text_lines(post: Post) -> list[tuple[int, str]]:
+    """Every visible line with its source line: raw lines for text posts, block text for the others.
+
+    Plain-text posts use the raw source because the parser drops the short lines
+    before the first paragraph (where CMS copies put bylines and dates).
+    """
+    if post.format == "text":
+        return [(i, line.strip()) for i, line in enumerate(post.lines, start=1) if line.strip()]
+    out: list[tuple[int, str]] = []
+    for block in post.blocks:
+        if block.kind in (CODE, TABLE):
+            continue
+        for item in (block, *block.items):
+            for offset, line in enumerate(item.text.split("\n")):
+                if line.strip():
+                    out.append((item.line + offset, " ".join(line.split())))
+    return out
+
+
+def short_lines(post: Post) -> Iterator[tuple[int, str]]:
+    """Lines short enough to be a byline or a date line rather than prose."""
+    limit = int(data()["signals"]["max_signal_words"])
+    for line, text in text_lines(post):
+        if len(text.split()) <= limit:
+            yield line, text
+
+
+def json_ld_nodes(post: Post) -> list[dict[str, Any]]:
+    """Top-level JSON-LD objects (``@graph`` flattened) from the page or a front-matter ``json_ld`` key."""
+    raw = post.meta.get("json_ld", post.meta.get("schema", []))
+    stack = list(raw) if isinstance(raw, list) else [raw]
+    nodes: list[dict[str, Any]] = []
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            if isinstance(item.get("@graph"), list):
+                stack[:0] = item["@graph"]
+            if "@type" in item or "_invalid" in item:
+                nodes.append(item)
+    return nodes
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    """The node's ``@type`` values, lower-cased."""
+    value = node.get("@type", [])
+    return {str(t).lower() for t in (value if isinstance(value, list) else [value])}
+
+
+def article_nodes(post: Post) -> list[dict[str, Any]]:
+    """JSON-LD nodes that describe the page's content (Article, BlogPosting, MedicalWebPage…)."""
+    return [n for n in json_ld_nodes(post) if types_of(n) & ARTICLE_TYPES]
+
+
+def person_names(value: Any) -> list[str]:
+    """Names in a JSON-LD/front-matter person value, with suffix and job title (they carry credentials)."""
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, list):
+        return [name for item in value for name in person_names(item)]
+    if isinstance(value, dict):
+        name = str(value.get("name") or "").strip()
+        extra = [str(value.get(k) or "") for k in ("honorificSuffix", "credentials", "jobTitle", "hasCredential")]
+        extra = [e for e in extra if e and not e.startswith("{")]
+        return [", ".join([name, *extra])] if name else []
+    return []
+
+
+def _front(post: Post, keys: list[str]) -> tuple[str, Any] | None:
+    if post.format != "markdown":
+        return None
+    lowered = {str(k).lower(): (k, v) for k, v in post.meta.items()}
+    for key in keys:
+        if key in lowered and lowered[key][1] not in (None, "", []):
+            return lowered[key]
+    return None
+
+
+def _front_line(post: Post, key: str) -> int:
+    for i, line in enumerate(post.lines[:80], start=1):
+        if line.lstrip().startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def authors(post: Post) -> list[Signal]:
+    """Every stated author: front matter, meta author, JSON-LD ``author`` and "By …" lines."""
+    sig = data()["signals"]
+    found: list[Signal] = []
+    front = _front(post, sig["author_keys"])
+    if front:
+        found += [Signal(n, _front_line(post, front[0]), "front matter") for n in person_names(front[1])]
+    for key in sig["meta_author"]:
+        if post.format == "html" and post.meta.get(key):
+            found.append(Signal(str(post.meta[key]), 1, "meta"))
+    for node in article_nodes(post):
+        found += [Signal(n, 1, "json-ld") for n in person_names(node.get("author"))]
+    pattern = _patterns()["byline"]
+    for line, text in short_lines(post):
+        match = pattern.match(text)
+        if match and not _patterns()["reviewer"].search(text[: match.start(1)]):
+            found.append(Signal(_strip_date(match.group(1)), line, "text"))
+    return found
+
+
+def reviewers(post: Post) -> list[Signal]:
+    """Every stated medical reviewer, with the review date when it is given alongside."""
+    sig = data()["signals"]
+    found: list[Signal] = []
+    front = _front(post, sig["reviewer_keys"])
+    if front:
+        when = dates(post, "reviewed")
+        for name in person_names(front[1]):
+            found.append(Signal(name, _front_line(post, front[0]), "front matter", when[0].when if when else None))
+    for node in json_ld_nodes(post):
+        if "reviewedBy" in node:
+            when = parse_date(node.get("lastReviewed"))
+            found += [Signal(n, 1, "json-ld", when) for n in person_names(node["reviewedBy"])]
+    pattern = _patterns()["reviewer"]
+    for line, text in short_lines(post):
+        match = pattern.search(text)
+        if match:
+            date = find_date(match.group(1))
+            found.append(Signal(_strip_date(match.group(1)), line, "text", date[0] if date else None))
+    return found
+
+
+def dates(post: Post, kind: str) -> list[Signal]:
+    """Dates of one kind ("published", "updated" or "reviewed") from every source."""
+    sig = data()["signals"]
+    found: list[Signal] = []
+    front = _front(post, sig[f"{kind}_keys"])
+    if front and parse_date(front[1]):
+        found.append(Signal(str(front[1]), _front_line(post, front[0]), "front matter", parse_date(front[1])))
+    if post.format == "html":
+        for key in sig.get(f"meta_{kind}", []):
+            if parse_date(post.meta.get(key)):
+                found.append(Signal(str(post.meta[key]), 1, "meta", parse_date(post.meta[key])))
+    json_key = {"published": "datePublished", "updated": "dateModified", "reviewed": "lastReviewed"}[kind]
+    for node in json_ld_nodes(post):
+        if parse_date(node.get(json_key)):
+            found.append(Signal(str(node[json_key]), 1, "json-ld", parse_date(node[json_key])))
+    for time in post.meta.get("times", []) if post.format == "html" else []:
+        when = parse_date(time.get("datetime")) or parse_date(time.get("text"))
+        line = int(time.get("line") or 1)
+        context = post.lines[line - 1] if 0 < line <= len(post.lines) else ""
+        if when and _kind_of_line(context) == kind:
+            found.append(Signal(time.get("text") or time.get("datetime"), line, "time", when))
+    for line, text in short_lines(post):
+        date = find_date(text)
+        if date and _kind_of_line(text, byline=bool(_patterns()["byline"].match(text)), strict=True) == kind:
+            found.append(Signal(date[1], line, "text", date[0]))
+    return found
+
+
+def _kind_of_line(text: str, byline: bool = True, strict: bool = False) -> str | None:
+    """Which date a line labels: updated and reviewed labels win over a plain or "published" one.
+
+    ``strict`` (plain lines of text) wants the label to open the line or follow a
+    separator, so prose such as "the study was published in 2019" is not a date line.
+    """
+    p = _patterns()
+
+    def labelled(kind: str) -> bool:
+        return any(not strict or _SEPARATED.search(text[: m.start()]) for m in p[kind].finditer(text))
+
+    if labelled("updated"):
+        return "updated"
+    if labelled("reviewed"):
+        return "reviewed"
+    if labelled("published") or byline:
+        return "published"
+    return None
+
+
+# Text before a label that still makes it a label: nothing, or a separator ("By Jane Roe | Updated …").
+_SEPARATED = re.compile(r"(?:^|[|·•—–,;]|\s-)\s*$")
+
+
+def _strip_date(text: str) -> str:
+    """A byline's name and credentials without the date or the separators after them."""
+    date = find_date(text)
+    if date:
+        text = text[: text.find(date[1])]
+    text = _patterns()["separator"].split(text, maxsplit=1)[0]
+    for label in ("published", "updated", "reviewed"):
+        match = _patterns()[label].search(text)
+        if match:
+            text = text[: match.start()]
+    return text.strip(" ,;:|·-—–")
