@@ -90,7 +90,8 @@ def test_html_chrome_outside_the_article_is_not_audited() -> None:
 
 @pytest.mark.parametrize("name", RENDITIONS)
 def test_renditions_have_the_same_outline(name: str) -> None:
-    post = parse(Document(name, _fixture(name).text, {"txt": "text", "md": "markdown", "html": "html"}[name.rsplit(".", 1)[1]]))
+    fixture = _fixture(name)
+    post = parse(Document(name, fixture.text, fixture.format))
     outline = [h.plain for h in post.headings if h.level == 2]
     assert outline == ["What Is Sciatica?", "Why Does It Hurt So Much?", "How Do Ketamine Infusions Work?",
                        "Who Might Benefit?", "Side Effects and Safety", "Next Steps"]
