@@ -24,6 +24,7 @@ from .summary import SEVERITIES, SiteSummary, letter_for, plural
 
 POSTS_DIR = "posts"
 CHART_WIDTH, CHART_HEIGHT = 600, 220  # SVG user units; the chart scales to its box
+PAGE_SIZE = 200  # index rows shown at a time: a 2,000-post table laid out at once stalls a phone
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ class HtmlSite:
             bars=histogram_bars(self.summary.histogram()),
             points=history_points(self.history),
             chart=(CHART_WIDTH, CHART_HEIGHT),
+            page_size=PAGE_SIZE,
         )
         return index
 

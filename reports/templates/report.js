@@ -1,10 +1,11 @@
 (function () {
   "use strict";
-  // Sort, filter and page the posts table.  Rows are server-rendered (the report reads without JS and prints
-  // whole); this script only reorders and hides them, showing PAGE rows at a time so large runs stay quick.
-  var PAGE = 200;
+  // Sort, filter and page the posts table.  Rows are server-rendered, those past the first page already hidden
+  // so a large run opens quickly (without JS, and in print, every row shows); this script only reorders and
+  // hides them, showing PAGE rows at a time.
   var table = document.getElementById("posts-table");
   if (!table) { return; }
+  var PAGE = parseInt(table.getAttribute("data-page"), 10) || 200;
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var limit = PAGE;
