@@ -93,3 +93,9 @@ def test_plain_text_infers_title_headings_lists_and_drops_chrome():
 def test_deeply_nested_html_is_a_parse_error():
     with pytest.raises(ParseError, match="nested"):
         make_post("<div>" * 5000 + "x" + "</div>" * 5000, "html", "deep.html")
+
+
+def test_plain_text_chrome_line_alone_is_not_the_title():
+    post = make_post("Return to blog\n\nKnee pain is common. Rest helps.\n\nWhat Helps?\n\nIce.\n", "text", "p.txt")
+    assert post.title == ""
+    assert [h.plain for h in post.headings] == ["What Helps?"]

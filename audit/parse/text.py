@@ -24,6 +24,12 @@ BULLET = re.compile(r"^\s*(?:[•◦▪●·\-*–]|\d{1,2}[.)])(?:\s+|$)")
 MAX_HEADING_WORDS = 16
 MAX_HEADING_CHARS = 110
 _REFERENCE_MARKER = re.compile(r"^\s*\[\d+\]")
+# Navigation lines a CMS copy drags along; never the title.
+CHROME = re.compile(
+    r"^\s*(?:(?:return|back|go back)\s+to\s+(?:the\s+)?(?:blogs?|articles?|news|posts?|home|resources)"
+    r"|(?:previous|next)\s+(?:post|article)|share(?:\s+this(?:\s+(?:post|article))?)?|print|home|read more)\s*$",
+    re.IGNORECASE,
+)
 
 
 def looks_like_heading(line: str) -> bool:
@@ -48,7 +54,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
         standalone = len(run) == 1 and looks_like_heading(run[0])
         if not seen_prose and all(looks_like_heading(line) for line in run):
             # chrome and title lines before the first paragraph ("Return to blogs", a category)
-            preamble_headings.extend((first + k, line.strip()) for k, line in enumerate(run))
+            preamble_headings.extend((first + k, line.strip()) for k, line in enumerate(run) if not CHROME.match(line))
             continue
         if not seen_prose and preamble_headings:
             title_line, title = preamble_headings[-1]
