@@ -9,6 +9,7 @@ shared by every rule.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator
@@ -238,13 +239,17 @@ class Post:
                 owner[i] = section
         return owner
 
+    @cached_property
+    def _section_starts(self) -> tuple[list[int], list[tuple[str, ...]]]:
+        """Heading lines in document order and the section path each one opens."""
+        sections = [s for s in self.outline.walk() if s.heading]
+        return [s.heading.line for s in sections], [s.path for s in sections]  # type: ignore[union-attr]
+
     def section_path(self, line: int) -> tuple[str, ...]:
         """Heading path of the section containing ``line`` (for fingerprints)."""
-        path: tuple[str, ...] = ()
-        for section in self.outline.walk():
-            if section.heading and section.heading.line <= line:
-                path = section.path
-        return path
+        lines, paths = self._section_starts
+        at = bisect_right(lines, line)
+        return paths[at - 1] if at else ()
 
     def column_of(self, line: int, needle: str) -> int:
         """1-based column where ``needle`` starts on ``line``, or 1 when not found."""
@@ -257,7 +262,7 @@ class Post:
             at = text.find(needle.split()[0]) if needle.split() else -1
         return at + 1 if at >= 0 else 1
 
-    @property
+    @cached_property
     def word_count(self) -> int:
         """Words of prose and lists (what an editor calls the post's length)."""
         from .textstats import count_words

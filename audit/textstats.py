@@ -24,10 +24,12 @@ _ABBREVIATIONS = (
     "dr mr mrs ms prof sr jr st vs etc e.g i.e u.s u.k a.m p.m no fig approx dept inc ltd co "
     "jan feb mar apr jun jul aug sep sept oct nov dec mt ft al"
 ).split()
-_ABBR_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(a) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.",
-    re.IGNORECASE,
-)
+_ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
+# A short word (or "e.g"-shaped pair) before a period; the set decides whether it is an
+# abbreviation.  One cheap pattern plus a set lookup is several times faster than an
+# alternation of every abbreviation tried at each word boundary.
+_SHORT_WORD_PERIOD = re.compile(r"\b([a-z]{1,6}+(?:\.[a-z])?)\.", re.IGNORECASE)
+_INITIAL = re.compile(r"\b([A-Z])\.(?=\s*[A-Z])")
 # A sentence ends at . ! ? (possibly followed by quotes/brackets) before whitespace,
 # or at a line break followed by nothing (handled by the caller's blocks).
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
@@ -38,9 +40,12 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?", re.UN
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """Split prose into (offset, sentence) pairs; abbreviations and decimals do not end a sentence."""
-    masked = _ABBR_RE.sub(lambda m: m.group(0)[:-1] + _PLACEHOLDER, text)
-    # Initials such as "J. Smith" keep their period.
-    masked = re.sub(r"\b([A-Z])\.(?=\s*[A-Z])", "\\1" + _PLACEHOLDER, masked)
+    if "." in text:
+        masked = _SHORT_WORD_PERIOD.sub(_mask_abbreviation, text)
+        # Initials such as "J. Smith" keep their period.
+        masked = _INITIAL.sub("\\1" + _PLACEHOLDER, masked)
+    else:
+        masked = text
     out: list[tuple[int, str]] = []
     start = 0
     for match in _SENTENCE_END.finditer(masked):
@@ -49,6 +54,11 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
         start = end
     _append(out, text, start, len(text))
     return out
+
+
+def _mask_abbreviation(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return word + _PLACEHOLDER if word.lower() in _ABBREVIATION_SET else match.group(0)
 
 
 def _append(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
@@ -63,7 +73,9 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def count_words(text: str) -> int:
+    """Words in a text; cached because several rules count the same blocks and sentences."""
     return len(WORD_RE.findall(text))
 
 
