@@ -59,6 +59,11 @@ def page_name(source: str, taken: set[str]) -> str:
     return name
 
 
+def family_label(name: str) -> str:
+    """A family's name as a heading: "seo" -> "SEO", "readability" -> "Readability"."""
+    return name.upper() if len(name) <= 3 else name.capitalize()
+
+
 def histogram_bars(counts: list[int]) -> list[Bar]:
     """SVG bars for posts per score band, scaled to the tallest band."""
     tallest = max(counts, default=0) or 1
@@ -112,6 +117,7 @@ class HtmlSite:
                 lstrip_blocks=True,
             )
             self._env.globals.update(plural=plural, letter=letter_for, severities=SEVERITIES)
+            self._env.filters["family"] = family_label
             (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)
         return self._env
 
@@ -195,6 +201,7 @@ class HtmlSite:
             totals=self.summary.severity_totals(),
             problems=self.summary.problems(),
             bars=histogram_bars(self.summary.histogram()),
+            family_averages=self.summary.family_averages(),
             points=history_points(self.history),
             chart=(CHART_WIDTH, CHART_HEIGHT),
             page_size=PAGE_SIZE,

@@ -112,13 +112,19 @@ def _segments(text: str, notes: Iterable[Note]) -> tuple[list[Segment], set[int]
     spans: list[tuple[int, int, Note]] = []
     for note in notes:
         excerpt = note.excerpt.strip()
+        shortened = excerpt.endswith("…")  # the engine cut a long excerpt: match what it kept
+        excerpt = excerpt[:-1].rstrip() if shortened else excerpt
         if not excerpt:
             continue
         start = text.find(excerpt)
         if start < 0:
             start = text.lower().find(excerpt.lower())
         if start >= 0:
-            spans.append((start, start + len(excerpt), note))
+            end = start + len(excerpt)
+            if shortened:  # carry the highlight on to the end of the sentence it was cut from
+                stop = _SENTENCE_END.search(text, end)
+                end = stop.end(1) if stop else len(text)
+            spans.append((start, end, note))
     if not spans:
         return [Segment(text)], set()
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
@@ -201,13 +207,16 @@ def build_text(post: dict[str, Any]) -> tuple[list[BlockView], list[Note], list[
             head=Piece(int(block.get("line", 0)), segments, head_notes),
             items=items,
         ))
-    # The title of a front-matter post stands in for the metadata block, where findings about the whole post
-    # (no byline, no date) point: unless they highlight the title's words, they belong with the whole post.
-    for bi, block in enumerate(raw):
-        if block.get("synthetic"):
-            head = views[bi].head
-            general.extend(n for n in head.notes if n.number not in found_all)
-            head.notes = [n for n in head.notes if n.number in found_all]
+    # Findings about the whole post point at its title (no byline, no date) or at its first paragraph (the
+    # reading grade): unless they highlight words there, they are listed with the whole post, not pinned on
+    # one block.
+    title_line = int((post.get("document") or {}).get("title_line") or 0)
+    for view in views:
+        is_title = view.kind == HEADING and view.level == 1 and view.line == title_line
+        for piece in [view.head, *view.items]:
+            wide = [n for n in piece.notes if n.number not in found_all and (is_title or n.name in POST_WIDE_RULES)]
+            general.extend(wide)
+            piece.notes = [n for n in piece.notes if n not in wide]
     general.sort(key=lambda n: n.number)
     marked = [_placed(n, found_all) for n in notes]
     by_number = {n.number: n for n in marked}
@@ -238,7 +247,8 @@ def build_outline(blocks: list[BlockView]) -> list[OutlineNode]:
                 and "empty section" not in marks:
             marks.append("empty section")
         text = "".join(s.text for s in block.head.segments)
-        node = OutlineNode(text, block.level, block.line, marks, [n.number for n in block.head.notes])
+        numbers = [n.number for n in block.head.notes if n.family in OUTLINE_FAMILIES or n.name in OUTLINE_MARKS]
+        node = OutlineNode(text, block.level, block.line, marks, numbers)
         while stack and stack[-1].level >= block.level:
             stack.pop()
         (stack[-1].children if stack else roots).append(node)
@@ -274,6 +284,9 @@ METRICS = (
     ("sentences", "Sentences", "", "", ""),
 )
 SHARES = {"long_sentence_share", "complex_word_share"}
+# Rules that measure the whole post (their targets are in the table above), whatever line they point at.
+POST_WIDE_RULES = frozenset(rule for _, _, rule, _, _ in METRICS if rule) | {"small-sample"}
+OUTLINE_FAMILIES = ("headings", "sections")  # findings whose numbers the outline repeats
 
 
 def _rule_default(rule_name: str, option: str) -> Any:
@@ -315,6 +328,7 @@ def _show(key: str, value: Any) -> str:
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_SENTENCE_END = re.compile(r"([.!?])(\s|$)")
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -66,7 +66,7 @@ def test_index_rows_start_worst_first_and_every_column_sorts(site):
 def test_family_columns_follow_the_scores_in_the_run(site):
     run, directory = site
     families = list(dict.fromkeys(f for p in run["posts"] for f in p["scores"]))
-    shown = [th.get_text(strip=True) for th in soup(directory / "index.html").select("#posts-table thead th.fam")]
+    shown = [th.get_text(strip=True).lower() for th in soup(directory / "index.html").select("#posts-table thead th.fam")]
     assert shown == families
 
 
@@ -229,3 +229,33 @@ def test_report_names_a_file_that_is_not_a_run(cli, tmp_path: Path):
     assert result.exit_code == 2
     assert "not a clinic-audit JSON run" in result.output and "Traceback" not in result.output
 
+
+
+def _post(findings: list[dict], blocks: list[dict]) -> dict:
+    return {"source": "p.md", "title": "T", "score": 80, "grade": "B", "scores": {}, "metrics": {},
+            "findings": findings, "document": {"title_is_h1": True, "title_line": 2, "blocks": blocks}}
+
+
+def _finding(rule: str, name: str, line: int, excerpt: str = "") -> dict:
+    return {"rule": rule, "name": name, "family": "readability", "severity": "info", "message": "m",
+            "line": line, "column": 1, "excerpt": excerpt, "suggestion": ""}
+
+
+def test_a_shortened_excerpt_is_highlighted_to_the_end_of_its_sentence():
+    from clinic_audit.reports.html_page import build_text
+
+    text = "First sentence is long and winding on and on. Second one."
+    blocks, _, _ = build_text(_post([_finding("RD003", "long-sentence", 5, "First sentence is long and wi…")],
+                                    [{"kind": "paragraph", "line": 5, "text": text}]))
+    marked = [s.text for s in blocks[-1].head.segments if s.notes]
+    assert marked == ["First sentence is long and winding on and on."]
+
+
+def test_findings_about_the_whole_post_are_not_pinned_on_a_block():
+    from clinic_audit.reports.html_page import build_text
+
+    findings = [_finding("RD001", "reading-grade", 5), _finding("TR001", "missing-byline", 2),
+                _finding("RD003", "long-sentence", 5)]
+    blocks, notes, general = build_text(_post(findings, [{"kind": "paragraph", "line": 5, "text": "Some text."}]))
+    assert sorted(n.name for n in general) == ["missing-byline", "reading-grade"]
+    assert [n.name for n in blocks[-1].notes] == ["long-sentence"] and len(notes) == 3
