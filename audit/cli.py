@@ -59,6 +59,7 @@ def main() -> None:
 @click.option("--selector", help="CSS selector of the article in HTML pages.")
 @click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
 @click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
+@click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
 @click.option("-j", "--jobs", type=int, default=None,
               help="Worker processes (0: all cores) [default: 1; all cores for site runs].")
 @click.option("--crawl", multiple=True, metavar="URL", help="Crawl this site from URL (same host, robots.txt honoured).")
@@ -68,6 +69,8 @@ def main() -> None:
               help="Requests per second per host (0: no limit).")
 @click.option("--db", is_flag=False, flag_value=".clinic-audit/history.sqlite", default=None, metavar="PATH",
               help="Record the run in this SQLite history [default with no PATH: .clinic-audit/history.sqlite].")
+@click.option("--fail-on-regression", is_flag=True, help="With --db: exit 1 when this run has new errors or a lower "
+              "site score than the previous run.")
 @click.option("--no-suggestions", is_flag=True, help="Text format: leave out the 'fix:' lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
@@ -86,12 +89,14 @@ def check(
     selector: str | None,
     language: str | None,
     stdin_format: str | None,
+    keyphrase: str | None,
     jobs: int | None,
     crawl: tuple[str, ...],
     max_depth: int,
     max_pages: int,
     rate: float,
     db: str | None,
+    fail_on_regression: bool,
     no_suggestions: bool,
     quiet: bool,
     color: bool | None,
@@ -116,6 +121,8 @@ def check(
         "fail-on": fail_on,
         "html-selector": selector,
         "language": language,
+        # --keyphrase is the option of the keyphrase rules, set in the command-line layer.
+        "rules": {name: {"keyphrase": keyphrase} for name in ("keyphrase-placement", "keyphrase-density")} if keyphrase else None,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     settings = config.effective()
@@ -133,6 +140,7 @@ def check(
         sinks.append(HtmlSink(html_dir))
     worst: Severity | None = None
     failed_inputs = 0
+    regressed = False
     from .web.pipeline import wants_site_run
 
     site_run = _site_run(config, sources, crawl, jobs, db, (max_depth, max_pages, rate), stdin_format) \
@@ -172,6 +180,10 @@ def check(
             run_id = site_run.finish(site_findings)
             if run_id is not None and not quiet:
                 click.echo(f"clinic-audit: stored run {run_id} in {db} ({site_run.reused} unchanged posts reused)", err=True)
+            if run_id is not None and fail_on_regression:
+                from .history import regression
+
+                regressed = regression(db, run_id)  # type: ignore[arg-type]
         for sink in sinks:
             sink.finish()
     finally:
@@ -179,7 +191,7 @@ def check(
             stream.close()
     if failed_inputs:
         sys.exit(ExitCode.ERROR)
-    if threshold != "never" and worst is not None and worst >= Severity.parse(threshold):
+    if threshold != "never" and worst is not None and worst >= Severity.parse(threshold) or regressed:
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.OK)
 

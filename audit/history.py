@@ -279,6 +279,12 @@ def diff(path: str | Path, run_a: int | None = None, run_b: int | None = None) -
                 changes)
 
 
+def regression(path: str | Path, run_id: int) -> bool:
+    """True when ``run_id`` has new error findings or a lower site score than the complete run before it."""
+    earlier = [r.id for r in runs(path, limit=1_000_000) if r.id < run_id]
+    return bool(earlier) and diff(path, max(earlier), run_id).regressed
+
+
 def _findings(db: sqlite3.Connection, run_id: int) -> dict[tuple[str, str, str], dict[str, Any]]:
     rows = db.execute("SELECT source, rule, name, severity, fingerprint, line, message, site FROM findings "
                       "WHERE run_id = ? ORDER BY source, line, rule", (run_id,)).fetchall()

@@ -106,3 +106,13 @@ def test_two_concurrent_runs_are_both_stored(tmp_path: Path):
 def test_history_without_a_database_is_one_clear_line(cli, tmp_path: Path):
     result = cli("history", "--db", str(tmp_path / "none.sqlite"))
     assert result.exit_code == 2 and "no history database" in result.output
+
+
+def test_check_fails_on_regression_against_the_previous_run(cli, tmp_path: Path):
+    db = tmp_path / "h.sqlite"
+    blog = _blog(tmp_path, CLEAN, CLEAN)
+    args = ("check", str(blog), "--db", str(db), "--select", "SC004", "--isolated", "-j", "1", "-q",
+            "--fail-on", "never", "--fail-on-regression")
+    assert cli(*args).exit_code == 0  # the first run has nothing to regress from
+    (blog / "b.md").write_text(PLACEHOLDER, encoding="utf-8")
+    assert cli(*args).exit_code == 1
