@@ -55,11 +55,11 @@ def field(post: Post, name: str) -> Any:
 
 
 def line_of(post: Post, *needles: str) -> int:
-    """First source line holding one of the needles (where a meta tag or front-matter key is written)."""
-    for i, line in enumerate(post.lines, start=1):
-        low = line.lower()
-        if any(n in low for n in needles):
-            return i
+    """First source line holding the first needle found, trying needles in order (1 when none is there)."""
+    for needle in needles:
+        for i, line in enumerate(post.lines, start=1):
+            if needle in line.lower():
+                return i
     return 1
 
 

@@ -56,7 +56,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "published": re.compile(rf"(?i:\b(?:{any_of(sig['published_labels'])}))"),
         "updated": re.compile(rf"(?i:\b(?:{any_of(sig['updated_labels'])}))"),
         "reviewed": re.compile(rf"(?i:\b(?:{any_of(sig['reviewed_labels'])}|{any_of(sig['reviewer_phrases'])}))"),
-        "iso": re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"),
+        "iso": re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"),
         "month_first": re.compile(rf"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE),
         "day_first": re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({months})\.?,?\s+(?:de\s+)?(\d{{4}})\b", re.IGNORECASE),
         "month_year": re.compile(rf"\b({months})\.?\s+(?:de\s+)?(\d{{4}})\b", re.IGNORECASE),
