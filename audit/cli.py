@@ -137,7 +137,11 @@ def check(
     if html_dir:
         from clinic_audit.reports.html import HtmlSink
 
-        sinks.append(HtmlSink(html_dir))
+        try:
+            sinks.append(HtmlSink(html_dir))
+        except OSError as exc:
+            click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
+            sys.exit(ExitCode.ERROR)
     worst: Severity | None = None
     failed_inputs = 0
     regressed = False
@@ -243,7 +247,11 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
     if html_dir:
         from clinic_audit.reports.html import render_run
 
-        click.echo(f"clinic-audit: wrote {render_run(run, html_dir)}", err=True)
+        try:
+            click.echo(f"clinic-audit: wrote {render_run(run, html_dir)}", err=True)
+        except OSError as exc:
+            click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
+            sys.exit(ExitCode.ERROR)
     if fmt or not html_dir:
         out = reporter(fmt or "text", sys.stdout, color=False)
         for post in run["posts"]:

@@ -96,6 +96,7 @@ class HtmlSite:
 
     def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
         self.directory = Path(directory)
+        (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)  # fail now, before the audit, if we cannot
         self.history = list(history or [])
         self.summary = SiteSummary()
         self._taken: set[str] = set()
@@ -118,7 +119,6 @@ class HtmlSite:
             )
             self._env.globals.update(plural=plural, letter=letter_for, severities=SEVERITIES)
             self._env.filters["family"] = family_label
-            (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)
         return self._env
 
     def _script_and_hash(self) -> tuple[str, str]:

@@ -259,3 +259,11 @@ def test_findings_about_the_whole_post_are_not_pinned_on_a_block():
     blocks, notes, general = build_text(_post(findings, [{"kind": "paragraph", "line": 5, "text": "Some text."}]))
     assert sorted(n.name for n in general) == ["missing-byline", "reading-grade"]
     assert [n.name for n in blocks[-1].notes] == ["long-sentence"] and len(notes) == 3
+
+
+def test_a_report_folder_that_cannot_be_made_is_one_clear_line(cli, tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = cli("check", str(REPORTS / "posts"), "--isolated", "--html", str(blocker / "report"))
+    assert result.exit_code == 2
+    assert "cannot write the HTML report" in result.output and "Traceback" not in result.output
