@@ -83,3 +83,21 @@ def test_gzipped_sitemap_is_read_and_an_index_is_told_apart():
     with pytest.raises(ValueError, match="not a sitemap"):
         parse_sitemap(b"<html></html>")
     assert is_sitemap_url("https://x.test/sitemap_index.xml") and not is_sitemap_url("https://x.test/blog/a/")
+
+
+def test_credentials_never_follow_a_redirect_to_another_host():
+    seen: dict[str, str | None] = {}
+
+    def record(name: str):
+        def route(handler, _query):
+            seen[name] = handler.headers.get("Authorization")
+            return 200, {"Content-Type": "text/html"}, b"<p>x</p>"
+        return route
+
+    with serve({"/q": record("other")}) as other:
+        with serve({"/p": (302, {"Location": f"{other.base}/q"}, b""), "/own": record("own")}) as site:
+            host = site.base.split("//", 1)[1]
+            with Fetcher(rate=0, auth=("editor", "secret"), auth_host=host) as client:
+                assert client.get(f"{site.base}/p").ok and client.get(f"{site.base}/own").ok
+    assert seen["own"] and seen["own"].startswith("Basic ")
+    assert seen["other"] is None

@@ -93,6 +93,7 @@ class Fetcher:
         max_redirects: int = MAX_REDIRECTS,
         max_bytes: int = 5_000_000,
         auth: tuple[str, str] | None = None,
+        auth_host: str = "",
     ):
         import httpx
 
@@ -102,12 +103,14 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.max_bytes = max_bytes
         self.limiter = _HostLimiter(rate)
+        # Credentials go only to the host they were given for, never to a host a redirect points at.
+        self.auth = auth
+        self.auth_host = auth_host.lower()
         self.client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
             follow_redirects=False,  # followed by hand so every hop is recorded
             limits=httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency * 2),
-            auth=auth,
             trust_env=False,  # never route a site audit through a proxy picked up from the environment
         )
 
@@ -145,7 +148,8 @@ class Fetcher:
             self.limiter.wait(host)
             delay = self.backoff * (2 ** attempt)
             try:
-                with self.client.stream("GET", url, params=params) as response:
+                auth = self.auth if self.auth and urlsplit(url).netloc.lower() == self.auth_host else None
+                with self.client.stream("GET", url, params=params, auth=auth) as response:
                     content = self._read_capped(response)
                     headers = {k.lower(): v for k, v in response.headers.items()}
                     status = response.status_code

@@ -96,13 +96,14 @@ class SiteRun:
         if self._fetcher is None:
             from .wordpress import credentials
 
-            needs_auth = any(s.startswith("wordpress+") for s in self.sources)
+            wordpress = next((s for s in self.sources if s.startswith("wordpress+")), "")
             from . import fetch
 
             backoff = fetch.BACKOFF_SECONDS if self.web.backoff is None else self.web.backoff
             self._fetcher = Fetcher(self.web.concurrency, self.web.rate, self.web.timeout, self.web.retries,
                                     backoff, max_bytes=self.max_bytes,
-                                    auth=credentials() if needs_auth else None)
+                                    auth=credentials() if wordpress else None,
+                                    auth_host=urlsplit(wordpress.partition("+")[2]).netloc)
         return self._fetcher
 
     def close(self) -> None:
