@@ -181,6 +181,11 @@ def _front(post: Post, keys: list[str]) -> tuple[str, Any] | None:
     return None
 
 
+def source_line(post: Post, needle: str) -> int:
+    """The first source line holding ``needle`` (a meta name or JSON-LD key), else 1."""
+    return next((i for i, line in enumerate(post.lines, start=1) if needle in line), 1)
+
+
 def _front_line(post: Post, key: str) -> int:
     for i, line in enumerate(post.lines[:80], start=1):
         if line.lstrip().startswith(f"{key}:"):
@@ -197,9 +202,10 @@ def authors(post: Post) -> list[Signal]:
         found += [Signal(n, _front_line(post, front[0]), "front matter") for n in person_names(front[1])]
     for key in sig["meta_author"]:
         if post.format == "html" and post.meta.get(key):
-            found.append(Signal(str(post.meta[key]), 1, "meta"))
+            found.append(Signal(str(post.meta[key]), source_line(post, f'"{key}"'), "meta"))
     for node in article_nodes(post):
-        found += [Signal(n, 1, "json-ld") for n in person_names(node.get("author"))]
+        line = source_line(post, '"author"')
+        found += [Signal(n, line, "json-ld") for n in person_names(node.get("author"))]
     pattern = _patterns()["byline"]
     for line, text in short_lines(post):
         match = pattern.match(text)
@@ -220,7 +226,8 @@ def reviewers(post: Post) -> list[Signal]:
     for node in json_ld_nodes(post):
         if "reviewedBy" in node:
             when = parse_date(node.get("lastReviewed"))
-            found += [Signal(n, 1, "json-ld", when) for n in person_names(node["reviewedBy"])]
+            line = source_line(post, '"reviewedBy"')
+            found += [Signal(n, line, "json-ld", when) for n in person_names(node["reviewedBy"])]
     pattern = _patterns()["reviewer"]
     for line, text in short_lines(post):
         match = pattern.search(text)
@@ -240,11 +247,11 @@ def dates(post: Post, kind: str) -> list[Signal]:
     if post.format == "html":
         for key in sig.get(f"meta_{kind}", []):
             if parse_date(post.meta.get(key)):
-                found.append(Signal(str(post.meta[key]), 1, "meta", parse_date(post.meta[key])))
+                found.append(Signal(str(post.meta[key]), source_line(post, f'"{key}"'), "meta", parse_date(post.meta[key])))
     json_key = {"published": "datePublished", "updated": "dateModified", "reviewed": "lastReviewed"}[kind]
     for node in json_ld_nodes(post):
         if parse_date(node.get(json_key)):
-            found.append(Signal(str(node[json_key]), 1, "json-ld", parse_date(node[json_key])))
+            found.append(Signal(str(node[json_key]), source_line(post, f'"{json_key}"'), "json-ld", parse_date(node[json_key])))
     for time in post.meta.get("times", []) if post.format == "html" else []:
         when = parse_date(time.get("datetime")) or parse_date(time.get("text"))
         line = int(time.get("line") or 1)

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from clinic_audit.model import CODE, HEADING, LIST, TABLE, Block, Post
 from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textstats import split_sentences
 
 from ._signals import Signal, authors, data, dates, reviewers, text_lines
 
@@ -41,12 +42,13 @@ def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
         if i in by_block:
             for line, text in by_block[i]:
                 yield line, text, block
-        elif block.kind == LIST:
-            for item in block.items:
-                if item.text.strip():
-                    yield item.line, " ".join(item.text.split()), item
-        elif block.kind != LIST and block.text.strip() and (block.kind != "paragraph" or i not in post.prose_indexes):
+        elif block.kind == HEADING:
             yield block.line, block.plain, block
+        else:  # list items, quotes: split into sentences too, so a question stays a question
+            for part in (block.items if block.kind == LIST else (block,)):
+                for offset, text in split_sentences(part.text):
+                    if text.strip():
+                        yield part.line + part.text.count("\n", 0, offset), " ".join(text.split()), part
 
 
 def _all_text(post: Post) -> str:
@@ -452,6 +454,10 @@ def _story_patterns() -> list[re.Pattern[str]]:
     ]
 
 
+# A name after "Dr." is a clinician, not a patient.
+_TITLED = re.compile(r"\b(?:Dr|Dra|Prof)\.?\s*$")
+
+
 @rule("TR013", "identifiable-patient", "trust", "warning")
 def identifiable_patient(post: Post, opts: Options) -> Iterable[Hit]:
     """A case story names a person next to an age, a condition or a date ("Maria, 54, came to us with…").
@@ -474,7 +480,7 @@ def identifiable_patient(post: Post, opts: Options) -> Iterable[Hit]:
             continue
         for pattern in _story_patterns():
             match = pattern.search(text)
-            if match and match.group(1).split()[-1] not in not_names:
+            if match and match.group(1).split()[-1] not in not_names and not _TITLED.search(text[: match.start(1)]):
                 yield Hit(line, f"case story names '{match.group(1)}' with identifying details", excerpt=text,
                           key=f"patient {match.group(1)}", suggestion="Confirm written consent, or remove the name and exact details.")
                 break
