@@ -98,6 +98,7 @@ class HtmlSite:
         self.directory = Path(directory)
         (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)  # fail now, before the audit, if we cannot
         self.history = list(history or [])
+        self.site_findings: list[dict[str, Any]] = []
         self.summary = SiteSummary()
         self._taken: set[str] = set()
         self._env: Any = None
@@ -188,6 +189,10 @@ class HtmlSite:
     def failure(self, failure: dict[str, str]) -> None:
         self.summary.failures.append(failure)
 
+    def site(self, findings: Iterable[dict[str, Any]]) -> None:
+        """Site-wide findings (site runs): listed on the index with the pages each involves."""
+        self.site_findings.extend(findings)
+
     def finish(self) -> Path:
         """Write index.html; returns its path."""
         self._environment()
@@ -202,6 +207,8 @@ class HtmlSite:
             problems=self.summary.problems(),
             bars=histogram_bars(self.summary.histogram()),
             family_averages=self.summary.family_averages(),
+            site_findings=self.site_findings,
+            pages={row.source: row.page for row in self.summary.rows},
             points=history_points(self.history),
             chart=(CHART_WIDTH, CHART_HEIGHT),
             page_size=PAGE_SIZE,
@@ -213,17 +220,21 @@ class HtmlSink:
     """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
 
     def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
-        self.site = HtmlSite(directory, history)
+        self.writer = HtmlSite(directory, history)
         self.index: Path | None = None
 
     def post(self, result: PostResult) -> None:
-        self.site.add(result.to_dict())
+        self.writer.add(result.to_dict())
 
     def failure(self, failure: InputFailure) -> None:
-        self.site.failure(failure.to_dict())
+        self.writer.failure(failure.to_dict())
+
+    def site(self, findings: Iterable[Any]) -> None:
+        """Site-wide findings of a site run (the CLI calls this after the posts)."""
+        self.writer.site(f.to_dict() for f in findings)
 
     def finish(self) -> None:
-        self.index = self.site.finish()
+        self.index = self.writer.finish()
 
 
 def render_run(run: dict[str, Any], directory: str | Path) -> Path:
@@ -233,4 +244,5 @@ def render_run(run: dict[str, Any], directory: str | Path) -> Path:
         site.add(post)
     for failure in run.get("errors", []):
         site.failure(failure)
+    site.site((run.get("site") or {}).get("findings", []))
     return site.finish()

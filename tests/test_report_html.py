@@ -267,3 +267,18 @@ def test_a_report_folder_that_cannot_be_made_is_one_clear_line(cli, tmp_path: Pa
     result = cli("check", str(REPORTS / "posts"), "--isolated", "--html", str(blocker / "report"))
     assert result.exit_code == 2
     assert "cannot write the HTML report" in result.output and "Traceback" not in result.output
+
+
+def test_site_wide_findings_list_the_pages_they_involve(tmp_path: Path):
+    run = load("run.json")
+    first, second = run["posts"][0]["source"], run["posts"][1]["source"]
+    run["site"] = {"findings": [{
+        "source": first, "sources": [first, second, "https://x.test/<b>gone</b>"], "rule": "SI001",
+        "name": "duplicate-title", "family": "site", "severity": "warning", "message": "two posts share a title",
+        "line": 1, "column": 1, "excerpt": "", "suggestion": "Give each post its own title.",
+    }]}
+    render_run(run, tmp_path)
+    section = soup(tmp_path / "index.html").select_one("#site")
+    links = [a["href"] for a in section.select("td a")]
+    assert len(links) == 2 and all((tmp_path / href).is_file() for href in links)
+    assert "https://x.test/<b>gone</b>" in section.get_text() and section.find("b") is None
