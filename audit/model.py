@@ -12,10 +12,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 if TYPE_CHECKING:
     from .textstats import TextStats
+
+T = TypeVar("T")
 
 # Block kinds.  Only PARAGRAPH blocks are prose for the readability formulas:
 # list items, quotes, code, tables and the reference list are not sentences.
@@ -229,6 +231,18 @@ class Post:
             rows = [row for s, row in zip(self.sentences, self.sentence_counts) if s.block_index in own]
             cache[key] = TextStats.from_counts(rows, self.language)  # type: ignore[arg-type]
         return cache[key]
+
+    def shared(self, key: str, compute: Callable[["Post"], T]) -> T:
+        """A view a rule helper derives from the post, computed once per post and shared by every rule.
+
+        Helpers used by several rules (dates found in the text, units of prose) call
+        ``post.shared("dates", find_all_dates)`` instead of recomputing per rule; the value
+        lives and dies with the post, so nothing is kept between posts.
+        """
+        cache = self.__dict__.setdefault("_shared", {})
+        if key not in cache:
+            cache[key] = compute(self)
+        return cache[key]  # type: ignore[no-any-return]
 
     @cached_property
     def section_of_block(self) -> dict[int, Section]:

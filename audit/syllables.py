@@ -22,6 +22,7 @@ from importlib import resources
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _NON_LETTERS = re.compile(r"[^a-z]")
 _cache: dict[str, int] = {}
+_CACHE_LIMIT = 200_000  # distinct words remembered per process
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,8 @@ def english(token: str) -> int:
         if result is None:
             letters = _NON_LETTERS.sub("", word)
             result = rule_count(letters) if letters else 1
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()  # memory stays bounded on huge runs; recounting is cheap
     _cache[word] = result
     return result
 
