@@ -10,65 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
-from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from clinic_audit.model import CODE, HEADING, LIST, TABLE, Block, Post
+from clinic_audit.model import Post
 from clinic_audit.rule import Hit, Option, Options, rule
-from clinic_audit.textstats import split_sentences
 
-from ._signals import Signal, authors, data, dates, reviewers, text_lines
-
-
-@lru_cache(maxsize=None)
-def _rx(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile(pattern, flags)
-
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return _rx("|".join(f"(?:{p})" for p in patterns))
-
-
-def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
-    """Text a reader takes as a statement: prose sentences, list items, headings and quotes."""
-    by_block: dict[int, list[tuple[int, str]]] = {}
-    for sentence in post.sentences:
-        by_block.setdefault(sentence.block_index, []).append((sentence.line, sentence.text))
-    refs = post.reference_blocks
-    for i, block in enumerate(post.blocks):
-        if i in refs or block.kind in (CODE, TABLE):
-            continue
-        if i in by_block:
-            for line, text in by_block[i]:
-                yield line, text, block
-        elif block.kind == HEADING:
-            yield block.line, block.plain, block
-        else:  # list items, quotes: split into sentences too, so a question stays a question
-            for part in (block.items if block.kind == LIST else (block,)):
-                for offset, text in split_sentences(part.text):
-                    if text.strip():
-                        yield part.line + part.text.count("\n", 0, offset), " ".join(text.split()), part
-
-
-def _all_text(post: Post) -> str:
-    """The post's visible text on one line (raw lines for plain text, so the preamble counts)."""
-    return " ".join(text for _, text in text_lines(post))
-
-
-def _negated(text: str, start: int) -> bool:
-    """True when a negation word sits just before ``start`` ("there is no cure", "not guaranteed")."""
-    neg = data()["negation"]
-    before = re.findall(r"[\w'’]+", text[:start].lower().replace("’", "'"))[-int(neg["window"]):]
-    return any(word in neg["words"] or word.endswith("n't") for word in before)
-
-
-def _cited(text: str, block: Block) -> bool:
-    """A citation in the sentence itself: a linked source named in it, a marker, author-year, DOI or PMID."""
-    if _any(data()["citation"]["patterns"]).search(text) or block.footnote_refs:
-        return True
-    return any(link.is_external and link.text and link.text in text for link in block.links)
-
+from ._signals import Signal, authors, data, dates, reviewers
+from ._trust_content import (
+    all_text,
+    any_of,
+    clinic_nap_mismatch,
+    hype_claim,
+    identifiable_patient,
+    missing_booking_cta,
+    missing_crisis_resources,
+    treatment_without_risks,
+    undisclosed_promotion,
+    unsubstantiated_claim,
+)
 
 def _first_line(post: Post) -> int:
     return post.title_line or (post.blocks[0].line if post.blocks else 1)
@@ -146,7 +105,7 @@ def _has_credential(text: str, credentials: list[str]) -> bool:
         dotted = r"\.?".join(re.escape(ch) for ch in credential.replace(".", ""))
         if re.search(rf"(?<![\w-]){dotted}\.?(?![\w-])", text):
             return True
-    return bool(_any(data()["credentials"]["phrases"]).search(text))
+    return bool(any_of(data()["credentials"]["phrases"]).search(text))
 
 
 @rule("TR003", "missing-medical-review", "trust", "warning")
@@ -282,296 +241,9 @@ def missing_disclaimer(post: Post, opts: Options) -> Iterable[Hit]:
 
         This article is for informational purposes only and is not a substitute for professional medical advice.
     """
-    if post.blocks and not _any(data()["disclaimer"]["phrases"]).search(_all_text(post)):
+    if post.blocks and not any_of(data()["disclaimer"]["phrases"]).search(all_text(post)):
         yield Hit(_first_line(post), "no medical disclaimer", key="missing-disclaimer",
                   suggestion="Add: 'This article is not a substitute for professional medical advice.'")
-
-
-@rule("TR008", "undisclosed-promotion", "trust", "warning")
-def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
-    """The post promotes the clinic's own treatment ("our ketamine infusions") without disclosing that interest.
-
-    Why: the JAMA disclosure benchmark, HONcode 7–8 and ACOG opinion 510 ask that commercial interest be
-    stated; the FTC treats undisclosed material connections as deceptive.
-    Fix: add a disclosure: "Our clinic offers the treatments described in this article."
-    Bad:
-        # Ketamine for nerve pain
-
-        Our ketamine infusions can ease nerve pain for some patients.
-    Good:
-        # Ketamine for nerve pain
-
-        Our ketamine infusions can ease nerve pain for some patients.
-
-        Disclosure: our clinic provides the treatments described in this article.
-    """
-    treatment = _any(data()["treatments"]["words"])
-    own = _rx(data()["disclosure"]["self_reference"])
-    if _any(data()["disclosure"]["phrases"]).search(_all_text(post)):
-        return
-    for line, text, _block in _units(post):
-        match = treatment.search(text)
-        if match and own.search(text):
-            yield Hit(line, f"promotes the clinic's own {match.group(0).lower()} without a disclosure", excerpt=text,
-                      key="undisclosed-promotion", suggestion="State that the clinic offers the treatment it describes.")
-            return
-
-
-def _claims(post: Post, severity: str) -> Iterator[Hit]:
-    claims = [c for c in data()["claims"] if c["severity"] == severity]
-    for line, text, block in _units(post):
-        if text.rstrip().endswith("?"):
-            continue  # a question asks, it does not claim
-        for claim in claims:
-            for match in _rx(claim["pattern"]).finditer(text):
-                if _negated(text, match.start()) or (claim["citable"] and _cited(text, block)):
-                    continue
-                yield Hit(line, f"'{match.group(0)}': {claim['reason']}", excerpt=text, key=f"{match.group(0).lower()} {text}",
-                          suggestion="Remove the claim, or qualify it and cite the evidence in the same sentence.")
-                break
-
-
-@rule("TR009", "unsubstantiated-claim", "trust", "error")
-def unsubstantiated_claim(post: Post, opts: Options) -> Iterable[Hit]:
-    """Absolute claims: "cure", "guaranteed", "100% effective", "no side effects", "risk-free", "clinically proven".
-
-    Why: the FTC Health Products Compliance Guidance requires competent and reliable scientific evidence
-    (generally randomized controlled trials) for health claims and forbids hiding risks; the AMA code bars
-    advertising that creates unjustified expectations.  Negations ("there is no cure") and questions are skipped;
-    "cure" and "clinically proven" pass when the same sentence cites its evidence.
-    Fix: say what the evidence shows ("helped about half of the people in a 2023 trial [1]") and name the risks.
-    Bad:
-        # Ketamine
-
-        Ketamine infusions are guaranteed to end your pain.
-    Good:
-        # Ketamine
-
-        There is no cure for nerve pain, but ketamine infusions help some people.
-    """
-    yield from _claims(post, "error")
-
-
-@rule("TR010", "hype-claim", "trust", "warning")
-def hype_claim(post: Post, opts: Options) -> Iterable[Hit]:
-    """Hype wording the FDA lists as health-fraud tip-offs: "miracle", "breakthrough", "quick fix", "instant relief".
-
-    Why: the FDA's health-fraud tip-offs and the AMA code: such words raise expectations the treatment cannot meet.
-    Fix: describe what the treatment does and for whom, in plain, measured words.
-    Bad:
-        # Ketamine
-
-        For many patients, ketamine is a miracle.
-    Good:
-        # Ketamine
-
-        For some patients, ketamine eases pain for a few weeks.
-    """
-    yield from _claims(post, "warning")
-
-
-@rule("TR011", "treatment-without-risks", "trust", "warning",
-      options=[Option("min-mentions", int, 2, "Mentions that make a treatment the post's subject.")])
-def treatment_without_risks(post: Post, opts: Options) -> Iterable[Hit]:
-    """A treatment is promoted but its risks and side effects are never mentioned.
-
-    Why: DISCERN question 11 (does it describe the risks of each treatment?) and the FTC's duty to disclose
-    serious risks clearly; the AMA code calls omission of material information misleading.
-    Fix: add a section on risks and side effects, and on who should not have the treatment.
-    Bad:
-        # Ketamine for nerve pain
-
-        Ketamine can ease nerve pain. Many patients try ketamine after other drugs fail.
-    Good:
-        # Ketamine for nerve pain
-
-        Ketamine can ease nerve pain. Ketamine has side effects, such as nausea and raised blood pressure.
-    """
-    treatment = _any(data()["treatments"]["words"])
-    risk = _any(data()["treatments"]["risks"])
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for line, text, _block in _units(post):
-        for match in risk.finditer(text):
-            if not _negated(text, match.start()) and not text[match.end():].startswith("-free"):
-                return
-        for match in treatment.finditer(text):
-            name = match.group(0).lower()
-            counts[name] += 1
-            first.setdefault(name, line)
-    if counts:
-        name, mentions = counts.most_common(1)[0]
-        if mentions >= opts.min_mentions:
-            yield Hit(first[name], f"{name} is mentioned {mentions} times but no risks or side effects are described",
-                      value=mentions, key=f"treatment {name}",
-                      suggestion=f"Describe the risks and side effects of {name}, and who should not have it.")
-
-
-@rule("TR012", "missing-crisis-resources", "trust", "warning",
-      options=[Option("locale", str, "US", "Which crisis resources to expect (US, CA, GB, AU, ES, MX).")])
-def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
-    """A mental-health topic (depression, suicide, self-harm, PTSD) with no crisis resource such as 988.
-
-    Why: the 988 Suicide & Crisis Lifeline, reportingonsuicide.org and the Action Alliance messaging framework ask
-    that content reaching people at risk include where to get help now; ketamine-for-depression posts reach them.
-    Fix: add a crisis line for your readers' country (US: call or text 988; call 911 in an emergency).
-    Bad:
-        # Ketamine for depression
-
-        Ketamine may help depression that other drugs did not.
-    Good:
-        # Ketamine for depression
-
-        Ketamine may help depression that other drugs did not.
-
-        If you are thinking about suicide, call or text 988 to reach the Suicide & Crisis Lifeline.
-    """
-    locales = data()["crisis"]["locales"]
-    if opts.locale.upper() not in locales:
-        raise ValueError(f"option 'locale' must be one of {', '.join(locales)}, got {opts.locale!r}")
-    resources = locales[opts.locale.upper()]
-    if _any(resources["resources"]).search(_all_text(post)):
-        return
-    trigger = _any(data()["crisis"]["triggers"])
-    for line, text in text_lines(post):
-        match = trigger.search(text)
-        if match:
-            yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
-                      key="missing-crisis-resources", suggestion=resources["suggestion"])
-            return
-
-
-@lru_cache(maxsize=1)
-def _story_patterns() -> list[re.Pattern[str]]:
-    privacy = data()["privacy"]
-    name = r"(?:(?:Mr|Mrs|Ms|Miss)\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+"
-    verbs = "|".join(privacy["story_verbs"])
-    return [
-        re.compile(rf"\b({name}),\s(?:a\s|an\s)?\d{{1,3}}(?:,|\s(?:years? old|year-old|-year-old))"),
-        re.compile(rf"\b({name})\s\(\d{{1,3}}\)"),
-        re.compile(rf"\b\d{{1,3}}-year-old\s({name})\b"),
-        re.compile(rf"\b({name}),?\s(?:who\s)?(?:{verbs})", re.UNICODE),
-    ]
-
-
-# A name after "Dr." is a clinician, not a patient.
-_TITLED = re.compile(r"\b(?:Dr|Dra|Prof)\.?\s*$")
-
-
-@rule("TR013", "identifiable-patient", "trust", "warning")
-def identifiable_patient(post: Post, opts: Options) -> Iterable[Hit]:
-    """A case story names a person next to an age, a condition or a date ("Maria, 54, came to us with…").
-
-    Why: under HIPAA (45 CFR 164.508) an identifiable patient story used in marketing needs the patient's
-    written authorization; the FTC Endorsement Guides treat outcome stories as claims of typical results.
-    Fix: confirm written consent is on file, or de-identify: no name, a broad age range, no dates.
-    Bad:
-        # Nerve pain
-
-        Maria, 54, came to us with burning pain in her feet.
-    Good:
-        # Nerve pain
-
-        One of our patients, a woman in her fifties, had burning pain in her feet.
-    """
-    not_names = set(data()["privacy"]["not_names"])
-    for line, text, block in _units(post):
-        if block.kind == HEADING:
-            continue
-        for pattern in _story_patterns():
-            match = pattern.search(text)
-            if match and match.group(1).split()[-1] not in not_names and not _TITLED.search(text[: match.start(1)]):
-                yield Hit(line, f"case story names '{match.group(1)}' with identifying details", excerpt=text,
-                          key=f"patient {match.group(1)}", suggestion="Confirm written consent, or remove the name and exact details.")
-                break
-
-
-@rule("TR014", "clinic-nap-mismatch", "trust", "warning",
-      options=[Option("clinic-name", str, "", "The clinic's name as it should be written."),
-               Option("clinic-address", str, "", "The clinic's street address."),
-               Option("clinic-phone", str, "", "The clinic's phone number.")])
-def clinic_nap_mismatch(post: Post, opts: Options) -> Iterable[Hit]:
-    """The clinic's name, address or phone in the post differs from the configured one.
-
-    Why: local search (Google Business Profile) and patients rely on one consistent name, address and phone;
-    a wrong number costs appointments.  Nothing is checked until the clinic's details are configured.
-    Fix: write the clinic's name, address and phone exactly as configured.
-    Example options: clinic-phone=555-010-2000
-    Bad:
-        # Book a visit
-
-        Call us at 555-010-2999 to book a visit.
-    Good:
-        # Book a visit
-
-        Call us at (555) 010-2000 to book a visit.
-    """
-    nap = data()["nap"]
-    context = _any(nap["contact_context"] + ([re.escape(opts.clinic_name)] if opts.clinic_name else []))
-    want_phone = re.sub(r"\D", "", opts.clinic_phone)[-10:]
-    for line, text in text_lines(post):
-        if want_phone and context.search(text):
-            for match in _rx(nap["phone"], 0).finditer(text):
-                digits = re.sub(r"\D", "", match.group(0))[-10:]
-                if digits != want_phone:
-                    yield Hit(line, f"phone '{match.group(0)}' differs from the clinic's {opts.clinic_phone}",
-                              excerpt=match.group(0), value=match.group(0), limit=opts.clinic_phone)
-        if opts.clinic_address:
-            for match in _rx(nap["street"], 0).finditer(text):
-                if _address_key(match.group(0)) != _address_key(opts.clinic_address)[: len(_address_key(match.group(0)))]:
-                    yield Hit(line, f"address '{match.group(0)}' differs from the clinic's {opts.clinic_address}",
-                              excerpt=match.group(0), value=match.group(0), limit=opts.clinic_address)
-        if opts.clinic_name:
-            variant = _name_variant(text, opts.clinic_name)
-            if variant:
-                yield Hit(line, f"clinic name written '{variant}' (configured: {opts.clinic_name})",
-                          excerpt=variant, value=variant, limit=opts.clinic_name)
-
-
-def _address_key(address: str) -> str:
-    words = re.findall(r"\w+", address.lower())
-    abbreviations = data()["nap"]["abbreviations"]
-    return " ".join(abbreviations.get(w, w) for w in words)
-
-
-def _name_variant(text: str, name: str) -> str | None:
-    """The clinic's name written differently: same first word, then other capitalised words."""
-    words = name.split()
-    pattern = _rx(rf"\b{re.escape(words[0])}(?:\s+[A-Z&][\w'’&-]*){{{max(0, len(words) - 1)}}}", 0)
-    for match in pattern.finditer(text):
-        found = re.sub(r"['’]s$", "", match.group(0))
-        if _normal_name(found) != _normal_name(name):
-            return found
-    return None
-
-
-def _normal_name(name: str) -> str:
-    return " ".join(re.findall(r"\w+", name.lower().replace("&", "and")))
-
-
-@rule("TR015", "missing-booking-cta", "trust", "info")
-def missing_booking_cta(post: Post, opts: Options) -> Iterable[Hit]:
-    """No way to act on the post: no "book an appointment", "call us" or booking link.
-
-    Why: the CDC Clear Communication Index asks for one clear action for the reader; for a clinic post that is
-    usually how to get care.
-    Fix: end with a call to action and a link: "Book an appointment" or "Call us at …".
-    Bad:
-        # Knee pain
-
-        Knee pain is common after 50.
-    Good:
-        # Knee pain
-
-        Knee pain is common after 50. [Book an appointment](/appointments) to talk about your options.
-    """
-    booking = data()["booking"]
-    if not post.blocks or _any(booking["phrases"]).search(_all_text(post)):
-        return
-    if any(_any(booking["hrefs"]).search(link.href) for link in post.links):
-        return
-    yield Hit(post.blocks[-1].line, "no booking call to action", key="missing-booking-cta",
-              suggestion="Add 'Book an appointment' or 'Call us at …' with a link.")
 
 
 RULES = (
