@@ -99,6 +99,7 @@
       var list = document.getElementById(toggle.getAttribute("data-toggle"));
       var open = list.classList.toggle("show-all");
       toggle.textContent = open ? "Show fewer problems" : toggle.getAttribute("data-label");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     }
   });
   document.querySelectorAll("[data-toggle]").forEach(function (t) { t.setAttribute("data-label", t.textContent); });
