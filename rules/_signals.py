@@ -52,6 +52,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:\s+(?:de|del|la|van|von|[A-ZÁÉÍÓÚÑ][\w'’.-]*))+)")
     return {
         "byline": re.compile(rf"^\s*(?i:{any_of(sig['byline_prefixes'])})\s+({name}.*)$"),
+        # "Posted on January 5, 2026 by Jane Roe", "Nerve pain · by Jane Roe": after a date or a separator.
+        "byline_after": re.compile(rf"(?:\d{{4}}|[|·•—–,;])\s*(?i:{any_of(sig['byline_prefixes'])})\s+({name}.*)$"),
         "reviewer": re.compile(rf"(?i:{any_of(sig['reviewer_phrases'])})\s+({name}.*)$"),
         "published": re.compile(rf"(?i:\b(?:{any_of(sig['published_labels'])}))"),
         "updated": re.compile(rf"(?i:\b(?:{any_of(sig['updated_labels'])}))"),
@@ -206,9 +208,9 @@ def authors(post: Post) -> list[Signal]:
     for node in article_nodes(post):
         line = source_line(post, '"author"')
         found += [Signal(n, line, "json-ld") for n in person_names(node.get("author"))]
-    pattern = _patterns()["byline"]
+    pattern, after = _patterns()["byline"], _patterns()["byline_after"]
     for line, text in short_lines(post):
-        match = pattern.match(text)
+        match = pattern.match(text) or after.search(text)
         if match and not _patterns()["reviewer"].search(text[: match.start(1)]):
             found.append(Signal(_strip_date(match.group(1)), line, "text"))
     return found

@@ -182,6 +182,14 @@ def test_dates_are_read_as_written(written: str, expected: dt.date | None) -> No
     assert (found[0] if found else None) == expected
 
 
+def test_byline_after_a_date_is_read_as_wordpress_writes_it() -> None:
+    page = ('<article><h1>Back pain</h1><div class="entry-meta">Posted on <time datetime="2026-01-05T10:00:00+00:00">'
+            'January 5, 2026</time> by <a href="/author/jr/">Jane Roe</a></div><p>Text.</p></article>')
+    post = make_post(page, "html")
+    assert [a.text for a in _signals.authors(post)] == ["Jane Roe"]
+    assert dt.date(2026, 1, 5) in {s.when for s in _signals.dates(post, "published")}
+
+
 def test_prose_is_not_a_byline_or_a_date_line() -> None:
     post = make_post("# Back pain\n\nBy the age of 50, most people have had back pain. The study was published in March 2019.\n")
     assert _signals.authors(post) == []
