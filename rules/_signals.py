@@ -104,14 +104,18 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def text_lines(post: Post) -> list[tuple[int, str]]:
+def text_lines(post: Post) -> tuple[tuple[int, str], ...]:
     """Every visible line with its source line: raw lines for text posts, block text for the others.
 
     Plain-text posts use the raw source because the parser drops the short lines
     before the first paragraph (where CMS copies put bylines and dates).
     """
+    return post.shared("signals.text_lines", _text_lines)
+
+
+def _text_lines(post: Post) -> tuple[tuple[int, str], ...]:
     if post.format == "text":
-        return [(i, line.strip()) for i, line in enumerate(post.lines, start=1) if line.strip()]
+        return tuple((i, line.strip()) for i, line in enumerate(post.lines, start=1) if line.strip())
     out: list[tuple[int, str]] = []
     for block in post.blocks:
         if block.kind in (CODE, TABLE):
@@ -120,7 +124,7 @@ def text_lines(post: Post) -> list[tuple[int, str]]:
             for offset, line in enumerate(item.text.split("\n")):
                 if line.strip():
                     out.append((item.line + offset, " ".join(line.split())))
-    return out
+    return tuple(out)
 
 
 def short_lines(post: Post) -> Iterator[tuple[int, str]]:
@@ -197,6 +201,10 @@ def _front_line(post: Post, key: str) -> int:
 
 def authors(post: Post) -> list[Signal]:
     """Every stated author: front matter, meta author, JSON-LD ``author`` and "By …" lines."""
+    return list(post.shared("signals.authors", _authors))
+
+
+def _authors(post: Post) -> tuple[Signal, ...]:
     sig = data()["signals"]
     found: list[Signal] = []
     front = _front(post, sig["author_keys"])
@@ -213,7 +221,7 @@ def authors(post: Post) -> list[Signal]:
         match = pattern.match(text) or after.search(text)
         if match and not _patterns()["reviewer"].search(text[: match.start(1)]):
             found.append(Signal(_strip_date(match.group(1)), line, "text"))
-    return found
+    return tuple(found)
 
 
 def reviewers(post: Post) -> list[Signal]:
@@ -241,6 +249,10 @@ def reviewers(post: Post) -> list[Signal]:
 
 def dates(post: Post, kind: str) -> list[Signal]:
     """Dates of one kind ("published", "updated" or "reviewed") from every source."""
+    return list(post.shared(f"signals.dates.{kind}", lambda p: _dates(p, kind)))
+
+
+def _dates(post: Post, kind: str) -> tuple[Signal, ...]:
     sig = data()["signals"]
     found: list[Signal] = []
     front = _front(post, sig[f"{kind}_keys"])
@@ -264,7 +276,7 @@ def dates(post: Post, kind: str) -> list[Signal]:
         date = find_date(text)
         if date and _kind_of_line(text, byline=bool(_patterns()["byline"].match(text)), strict=True) == kind:
             found.append(Signal(date[1], line, "text", date[0]))
-    return found
+    return tuple(found)
 
 
 def _kind_of_line(text: str, byline: bool = True, strict: bool = False) -> str | None:

@@ -33,8 +33,12 @@ def any_of(patterns: list[str]) -> re.Pattern[str]:
     return rx(joined)
 
 
-def units(post: Post) -> Iterator[tuple[int, str, Block]]:
+def units(post: Post) -> tuple[tuple[int, str, Block], ...]:
     """Text a reader takes as a statement: prose sentences, list items, headings and quotes."""
+    return post.shared("trust.units", lambda p: tuple(_units(p)))
+
+
+def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
     by_block: dict[int, list[tuple[int, str]]] = {}
     for sentence in post.sentences:
         by_block.setdefault(sentence.block_index, []).append((sentence.line, sentence.text))
@@ -56,7 +60,7 @@ def units(post: Post) -> Iterator[tuple[int, str, Block]]:
 
 def all_text(post: Post) -> str:
     """The post's visible text on one line (raw lines for plain text, so the preamble counts)."""
-    return " ".join(text for _, text in text_lines(post))
+    return post.shared("trust.all_text", lambda p: " ".join(text for _, text in text_lines(p)))
 
 
 def negated(text: str, start: int) -> bool:
