@@ -26,6 +26,7 @@ def _duplicates(site: Site, field: Callable[[PostSummary], str], what: str, fix:
         if value:
             groups[value].append(post.url)
     for value, urls in groups.items():
+        urls.sort()  # the same findings whatever order the posts arrived in
         if len(urls) > 1:
             shown = field(next(p for p in site.posts if p.url == urls[0]))
             yield SiteHit(tuple(urls), f"{len(urls)} posts share the {what} '{shown}'", excerpt=shown,

@@ -58,7 +58,7 @@ def robots_for(fetcher: Fetcher, start: str) -> RobotFileParser:
 
 
 def crawl(fetcher: Fetcher, start: str, max_depth: int = MAX_DEPTH, max_pages: int = MAX_PAGES) -> Iterator[Page]:
-    """Breadth-first crawl of ``start``'s host; yields every fetched HTML page (any status), level by level."""
+    """Breadth-first crawl of ``start``'s host; yields every fetched HTML page (any status), level by level, in link order."""
     parts = urlsplit(start)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise WebError(f"--crawl needs an http(s) URL, got {start!r}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -179,18 +180,15 @@ class Fetcher:
         return b"".join(chunks)
 
     def get_many(self, urls: Iterable[str]) -> Iterator[Page]:
-        """Fetch every URL with a bounded pool, yielding pages as they complete (input is read lazily)."""
-        source = iter(urls)
+        """Fetch every URL with a bounded pool, yielding pages in input order (input is read lazily)."""
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch") as pool:
-            running: set[Future[Page]] = set()
-            for url in source:
-                running.add(pool.submit(self.get, url))
-                if len(running) >= self.concurrency * 2:
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-            for future in running:
-                yield future.result()
+            window: deque[Future[Page]] = deque()
+            for url in urls:
+                window.append(pool.submit(self.get, url))
+                if len(window) >= self.concurrency * 2:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
 
 
 class _TooLarge(Exception):
