@@ -75,6 +75,11 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write an HTML report to this folder.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Report and fail only on findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record every finding of this run in a baseline file.")
+@click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results.")
 def check(
     sources: tuple[str, ...],
     fmt: str,
@@ -101,8 +106,12 @@ def check(
     quiet: bool,
     color: bool | None,
     html_dir: str | None,
+    baseline_file: str | None,
+    write_baseline: str | None,
+    no_cache: bool,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
+    from .baseline import BaselineError
     from .engine import audit_all, default_jobs
     from .result import InputFailure
     from .rule import Severity
@@ -142,6 +151,23 @@ def check(
         except OSError as exc:
             click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
             sys.exit(ExitCode.ERROR)
+    if baseline_file:
+        from .baseline import Baseline
+
+        try:
+            transforms.append(Baseline.read(baseline_file).filter)
+        except BaselineError as exc:
+            click.echo(f"clinic-audit: {exc}", err=True)
+            sys.exit(ExitCode.ERROR)
+    if write_baseline:
+        from .baseline import BaselineWriter
+
+        sinks.append(BaselineWriter(write_baseline))
+    cache = None
+    if not no_cache:
+        from .cache import ResultCache
+
+        cache = ResultCache(config.root)
     worst: Severity | None = None
     failed_inputs = 0
     regressed = False
@@ -153,7 +179,8 @@ def check(
         results = site_run.results()
     else:
         targets = discover(sources, settings["include"], settings["exclude"], config.root)
-        results = audit_all(targets, config, jobs=default_jobs() if jobs == 0 else (jobs or 1), stdin_format=stdin_format)
+        results = audit_all(targets, config, jobs=default_jobs() if jobs == 0 else (jobs or 1), stdin_format=stdin_format,
+                            cache=cache)
     progress = _progress(site_run, quiet)
     try:
         for result in results:
@@ -190,6 +217,9 @@ def check(
                 regressed = regression(db, run_id)  # type: ignore[arg-type]
         for sink in sinks:
             sink.finish()
+    except BaselineError as exc:
+        click.echo(f"clinic-audit: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
     finally:
         if output:
             stream.close()

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from . import score, suppress
+from .cache import ResultCache, result_key
 from .config import Config, RuleSetting
 from .internal import rule_crashed, unused_suppression
 from .model import Post
@@ -107,11 +108,20 @@ def audit_document(document: Document, config: Config) -> PostResult:
     return audit_post(post, config)
 
 
-def audit_target(target: Target, config: Config, stdin_format: str | None = None) -> PostResult | InputFailure:
-    """Read, parse and audit one input; every user-facing problem becomes an InputFailure."""
+def audit_target(
+    target: Target, config: Config, stdin_format: str | None = None, cache: "ResultCache | None" = None
+) -> PostResult | InputFailure:
+    """Read, parse and audit one input (or reuse its cached result); user-facing problems become InputFailures."""
     try:
         document = read(target, int(config.effective(target.source)["max-file-size"]), stdin_format)
-        return audit_document(document, config)
+        if cache is None:
+            return audit_document(document, config)
+        key = result_key(document, config)
+        result = cache.get(key)
+        if result is None:
+            result = audit_document(document, config)
+            cache.put(key, result)
+        return result
     except InputError as exc:
         return InputFailure(exc.source, exc.message)
     except ParseError as exc:
@@ -123,12 +133,13 @@ def audit_target(target: Target, config: Config, stdin_format: str | None = None
 class _Worker:
     """Picklable callable for worker processes (the config is rebuilt once per process)."""
 
-    def __init__(self, config: Config, stdin_format: str | None):
+    def __init__(self, config: Config, stdin_format: str | None, cache: "ResultCache | None"):
         self.config = config
         self.stdin_format = stdin_format
+        self.cache = cache
 
     def __call__(self, target: Target) -> PostResult | InputFailure:
-        return audit_target(target, self.config, self.stdin_format)
+        return audit_target(target, self.config, self.stdin_format, self.cache)
 
 
 def audit_all(
@@ -136,10 +147,11 @@ def audit_all(
     config: Config,
     jobs: int = 1,
     stdin_format: str | None = None,
+    cache: "ResultCache | None" = None,
 ) -> Iterator[PostResult | InputFailure]:
     """Audit every target, in input order, streaming results; ``jobs`` > 1 uses worker processes."""
     pending: list[Target] = []
-    worker = _Worker(config, stdin_format)
+    worker = _Worker(config, stdin_format, cache)
 
     def flush() -> Iterator[PostResult | InputFailure]:
         if not pending:

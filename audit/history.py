@@ -9,7 +9,6 @@ run killed midway leaves the earlier runs exactly as they were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
@@ -80,19 +79,10 @@ class HistoryError(Exception):
 
 
 def result_key(document: "Document", config: "Config") -> str:
-    """What a post's result depends on: its source, text, the settings for its path and the tool version."""
-    try:  # issue 7's file cache keys results the same way; share its function when it exists
-        from .cache import result_key as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return str(shared(document, config))
-    settings = json.dumps(config.effective(document.source), sort_keys=True, default=str)
-    digest = hashlib.sha256()
-    for part in (document.source, document.format, document.text, settings, __version__):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    """What a post's result depends on (the result cache's key, so both reuse the same way)."""
+    from .cache import result_key as key
+
+    return key(document, config)
 
 
 def site_score(post_scores: Iterable[int], site_findings: Iterable["Finding"], penalties: dict[str, float]) -> int:

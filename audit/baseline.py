@@ -1,0 +1,99 @@
+"""Baselines: record today's findings once, then report and fail only on new ones.
+
+A baseline file lists each finding's fingerprint (rule code, section path and
+normalised offending text, so it survives lines moving and changes when the
+offending text changes) with the post it belongs to.  Sources are stored
+relative to the baseline file, so the same file works from any working
+directory.  Counts matter: when a post had one uncited statistic in a section
+and now has two identical ones, one is new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .result import PostResult
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read; the message is for the user."""
+
+
+def _source_key(source: str, base: Path) -> str:
+    """A post's name as the baseline stores it: relative to the baseline's folder, URLs as they are."""
+    if "://" in source or source == "-":
+        return source
+    return Path(os.path.relpath(Path(source).resolve(), base.resolve())).as_posix()
+
+
+class Baseline:
+    """The findings a baseline accepts, as a multiset of (source, fingerprint)."""
+
+    def __init__(self, path: Path, accepted: Counter[tuple[str, str]]):
+        self.path = path
+        self.accepted = accepted
+
+    @classmethod
+    def read(cls, path: str | Path) -> "Baseline":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["findings"]
+            accepted = Counter((str(e["source"]), str(e["fingerprint"])) for e in entries)
+        except FileNotFoundError:
+            raise BaselineError(f"{path}: no such baseline file (create it with --write-baseline)") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BaselineError(f"{path}: not a clinic-audit baseline ({exc})") from None
+        return cls(path, accepted)
+
+    def filter(self, result: PostResult) -> PostResult:
+        """The result without the findings the baseline accepts (scores are left as measured)."""
+        source = _source_key(result.source, self.path.parent)
+        remaining = Counter({fp: n for (src, fp), n in self.accepted.items() if src == source})
+        kept = []
+        for finding in result.findings:
+            if remaining[finding.fingerprint] > 0:
+                remaining[finding.fingerprint] -= 1
+            else:
+                kept.append(finding)
+        return replace(result, findings=tuple(kept))
+
+
+class BaselineWriter:
+    """A sink that records every finding of the run and writes the baseline atomically at the end."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.entries: list[dict[str, Any]] = []
+
+    def post(self, result: PostResult) -> None:
+        source = _source_key(result.source, self.path.parent)
+        for f in result.findings:
+            self.entries.append({"source": source, "fingerprint": f.fingerprint, "rule": f.rule,
+                                 "line": f.line, "message": f.message})
+
+    def failure(self, failure: object) -> None:
+        """Inputs that could not be audited have no findings to record."""
+
+    def finish(self) -> None:
+        self.entries.sort(key=lambda e: (e["source"], e["line"], e["rule"], e["fingerprint"]))
+        data = {"tool": "clinic-audit", "version": __version__, "format": FORMAT_VERSION, "findings": self.entries}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=1, ensure_ascii=False)
+                handle.write("\n")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise BaselineError(f"{self.path}: cannot write the baseline: {exc.strerror or exc}") from None

@@ -1,0 +1,75 @@
+"""The result cache: a post whose text and settings are unchanged is not audited again.
+
+Results are stored as the JSON shape of ``PostResult`` under
+``<project>/.clinic-audit/cache/``, one file per key.  The key is a SHA-256 of
+what a result depends on: the tool version, the installed rules, the post's
+source name, format and text, and the merged settings for its path.  Writes go
+to a temporary file and are renamed into place, so concurrent runs never see a
+half-written entry; an unreadable entry is treated as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .result import PostResult
+    from .sources import Document
+
+log = logging.getLogger(__name__)
+CACHE_DIR = Path(".clinic-audit") / "cache"
+
+
+def result_key(document: "Document", config: "Config") -> str:
+    """What a post's result depends on, hashed: version, rules, source, format, text and settings."""
+    settings = json.dumps(config.effective(document.source), sort_keys=True, default=str)
+    rules = ",".join(r.code for r in config.registry)
+    digest = hashlib.sha256()
+    for part in (__version__, rules, document.source, document.format, settings, document.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Post results on disk, keyed by :func:`result_key`."""
+
+    def __init__(self, root: Path):
+        self.directory = Path(root) / CACHE_DIR
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> "PostResult | None":
+        """The stored result, or None when absent or unreadable."""
+        from .result import PostResult
+
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            return PostResult.from_dict(data)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.debug("ignoring unreadable cache entry %s: %s", key, exc)
+            return None
+
+    def put(self, key: str, result: "PostResult") -> None:
+        """Store a result atomically; a cache that cannot be written is skipped, never fatal."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(result.to_dict(), handle, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.debug("cannot write cache entry %s: %s", key, exc)

@@ -1,0 +1,82 @@
+"""The result cache: unchanged posts are not audited again; any change to text or settings is."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clinic_audit import engine
+
+POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of adults have knee pain.\n"
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count real audits (cache misses)."""
+    calls = []
+    real = engine.audit_document
+
+    def counting(document, config):
+        calls.append(document.source)
+        return real(document, config)
+
+    monkeypatch.setattr(engine, "audit_document", counting)
+    return calls
+
+
+def _check(cli, *args):
+    return json.loads(cli("check", "-f", "json", *args).output)
+
+
+def test_second_run_reuses_results_and_matches_the_first(cli, tmp_path, counted):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    first = _check(cli, str(tmp_path / "a.md"))
+    second = _check(cli, str(tmp_path / "a.md"))
+    assert counted == [str(tmp_path / "a.md")]
+    assert first == second
+    assert list((tmp_path / ".clinic-audit" / "cache").rglob("*.json"))
+
+
+def test_changed_text_or_settings_are_audited_again(cli, tmp_path, counted):
+    post = tmp_path / "a.md"
+    post.write_text(POST, encoding="utf-8")
+    _check(cli, str(post))
+    post.write_text(POST.replace("30%", "40%"), encoding="utf-8")
+    changed = _check(cli, str(post))
+    assert "40%" in json.dumps(changed)
+    (tmp_path / "clinic-audit.toml").write_text('ignore = ["SC002"]\n', encoding="utf-8")
+    configured = _check(cli, str(post))
+    assert "SC002" not in {f["rule"] for f in configured["posts"][0]["findings"]}
+    assert len(counted) == 3
+
+
+def test_no_cache_audits_every_time(cli, tmp_path, counted):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    _check(cli, "--no-cache", str(tmp_path / "a.md"))
+    _check(cli, "--no-cache", str(tmp_path / "a.md"))
+    assert len(counted) == 2
+    assert not (tmp_path / ".clinic-audit").exists()
+
+
+def test_a_corrupt_entry_is_a_miss(cli, tmp_path, counted):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    first = _check(cli, str(tmp_path / "a.md"))
+    for entry in (tmp_path / ".clinic-audit" / "cache").rglob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert _check(cli, str(tmp_path / "a.md")) == first
+    assert len(counted) == 2
+
+
+def test_plain_check_imports_no_template_engine_or_http_client(tmp_path):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    code = ("import sys; from clinic_audit.cli import main\n"
+            "try:\n    main(['check', '--isolated', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('jinja2', 'httpx', 'nltk', 'textstat', 'selenium') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.md")], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert "HEAVY []" in out.stdout, out.stdout + out.stderr
