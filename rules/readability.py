@@ -189,7 +189,7 @@ def long_paragraph(post: Post, opts: Options) -> Iterable[Hit]:
         block = post.blocks[i]
         n = count_words(block.text)
         if n > opts.max_words:
-            yield Hit(block.line, f"paragraph of {n} words (limit {opts.max_words})", excerpt=block.plain[:80],
+            yield Hit(block.line, f"paragraph of {n} words (limit {opts.max_words})", excerpt=block.plain,
                       value=n, limit=opts.max_words, suggestion="Break it into shorter paragraphs.")
 
 
