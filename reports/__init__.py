@@ -16,6 +16,9 @@ FORMATS: dict[str, str] = {
     "text": "clinic_audit.reports.text:TextReporter",
     "json": "clinic_audit.reports.json:JsonReporter",
     "markdown": "clinic_audit.reports.markdown:MarkdownReporter",
+    "sarif": "clinic_audit.reports.sarif:SarifReporter",
+    "github": "clinic_audit.reports.github:GithubReporter",
+    "junit": "clinic_audit.reports.junit:JunitReporter",
 }
 
 
