@@ -65,11 +65,22 @@ class ResultCache:
     def put(self, key: str, result: "PostResult") -> None:
         """Store a result atomically; a cache that cannot be written is skipped, never fatal."""
         path = self._path(key)
+        tmp = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._ignore_in_git()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(result.to_dict(), handle, ensure_ascii=False)
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def _ignore_in_git(self) -> None:
+        """Keep the cache out of commits without asking users to edit .gitignore (as pytest does)."""
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by clinic-audit: the result cache is never committed\n*\n", encoding="utf-8")

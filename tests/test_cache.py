@@ -80,3 +80,23 @@ def test_plain_check_imports_no_template_engine_or_http_client(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.md")], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+def test_the_cache_folder_ignores_itself_in_git(cli, tmp_path):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    _check(cli, str(tmp_path / "a.md"))
+    assert (tmp_path / ".clinic-audit" / "cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_an_unwritable_cache_is_skipped_and_leaves_no_temporary_files(cli, tmp_path, monkeypatch, counted):
+    import os
+
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    result = cli("check", "-f", "json", str(tmp_path / "a.md"))
+    assert result.exit_code == 1 and json.loads(result.stdout)["posts"]
+    assert [p.name for p in (tmp_path / ".clinic-audit" / "cache").rglob("*") if p.is_file()] == [".gitignore"]
