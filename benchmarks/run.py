@@ -131,7 +131,10 @@ def machine() -> str:
     except OSError:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    load = ""
+    if hasattr(os, "getloadavg"):  # other work on the machine inflates every figure; say how much there was
+        load = f", load average {os.getloadavg()[0]:.1f}"
+    return f"{model}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}{load}"
 
 
 def median_of(runs: int, measure: Callable[[], float]) -> float:
@@ -194,7 +197,7 @@ def main() -> None:
             rows.append((f"peak RSS, --jobs {jobs}: {rss_small} → {rss_large} posts",
                          f"{low:.0f} → {high:.0f} MiB", f"× {high / low:.2f}", "≤ 1.5×"))
 
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {machine()} (at the end of the run)\n")
     print("| measurement | time / size | per post / ratio | target |")
     print("|---|---|---|---|")
     for row in rows:
