@@ -4,7 +4,9 @@ lxml is the fastest parser BeautifulSoup can drive, and used directly it also
 gives every element the source line it starts on, which every finding needs
 (through BeautifulSoup, lines exist only with the much slower ``html.parser``).
 Text between elements has no line of its own; it starts on the line of the
-element that follows it, less the line breaks it holds.
+element that follows it, less the line breaks it holds.  libxml2's HTML parser
+stores lines in 16 bits, so in a page longer than 65,535 lines everything past
+that line is reported on line 65,535 (posts are a few hundred lines).
 
 Only the article is audited, not the site chrome: a user-given CSS selector,
 else ``<article>``, ``<main>`` or ``[role=main]``, else ``<body>``.  Page-level
