@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, Iterator
 
 from clinic_audit.model import CODE, TABLE, Post
+from clinic_audit.textscan import TextIndex
 
 ARTICLE_TYPES = frozenset({"article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle",
                            "webpage", "scholarlyarticle", "report"})
@@ -127,6 +128,13 @@ def _text_lines(post: Post) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+def lines_matching(post: Post, pattern: re.Pattern[str]) -> list[tuple[int, str]]:
+    """The visible lines where ``pattern`` may match, in order: one search over the post, not one per line."""
+    lines = text_lines(post)
+    index = post.shared("signals.text_index", lambda p: TextIndex([text for _, text in lines]))
+    return [lines[i] for i in index.candidates(pattern)]
+
+
 def short_lines(post: Post) -> Iterator[tuple[int, str]]:
     """Lines short enough to be a byline or a date line rather than prose."""
     limit = int(data()["signals"]["max_signal_words"])
@@ -226,6 +234,10 @@ def _authors(post: Post) -> tuple[Signal, ...]:
 
 def reviewers(post: Post) -> list[Signal]:
     """Every stated medical reviewer, with the review date when it is given alongside."""
+    return list(post.shared("signals.reviewers", _reviewers))
+
+
+def _reviewers(post: Post) -> tuple[Signal, ...]:
     sig = data()["signals"]
     found: list[Signal] = []
     front = _front(post, sig["reviewer_keys"])
@@ -244,7 +256,7 @@ def reviewers(post: Post) -> list[Signal]:
         if match:
             date = find_date(match.group(1))
             found.append(Signal(_strip_date(match.group(1)), line, "text", date[0] if date else None))
-    return found
+    return tuple(found)
 
 
 def dates(post: Post, kind: str) -> list[Signal]:
@@ -272,10 +284,25 @@ def _dates(post: Post, kind: str) -> tuple[Signal, ...]:
         context = post.lines[line - 1] if 0 < line <= len(post.lines) else ""
         if when and _kind_of_line(context) == kind:
             found.append(Signal(time.get("text") or time.get("datetime"), line, "time", when))
+    found += [signal for signal, line_kind in _dated_lines(post) if line_kind == kind]
+    return tuple(found)
+
+
+def _dated_lines(post: Post) -> tuple[tuple[Signal, str | None], ...]:
+    """Short lines of text that hold a date, each with the kind of date its label gives."""
+    return post.shared("signals.dated_lines", _find_dated_lines)
+
+
+_YEAR = re.compile(r"\d{4}")  # every date form find_date reads has a four-digit year
+
+
+def _find_dated_lines(post: Post) -> tuple[tuple[Signal, str | None], ...]:
+    found = []
     for line, text in short_lines(post):
-        date = find_date(text)
-        if date and _kind_of_line(text, byline=bool(_patterns()["byline"].match(text)), strict=True) == kind:
-            found.append(Signal(date[1], line, "text", date[0]))
+        date = find_date(text) if _YEAR.search(text) else None
+        if date:
+            kind = _kind_of_line(text, byline=bool(_patterns()["byline"].match(text)), strict=True)
+            found.append((Signal(date[1], line, "text", date[0]), kind))
     return tuple(found)
 
 

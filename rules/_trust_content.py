@@ -14,9 +14,10 @@ from typing import Iterable, Iterator
 
 from clinic_audit.model import CODE, HEADING, LIST, TABLE, Block, Post
 from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textscan import TextIndex
 from clinic_audit.textstats import split_sentences
 
-from ._signals import data, text_lines
+from ._signals import data, lines_matching, text_lines
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +57,13 @@ def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
                 for offset, text in split_sentences(part.text):
                     if text.strip():
                         yield part.line + part.text.count("\n", 0, offset), " ".join(text.split()), part
+
+
+def units_matching(post: Post, *patterns: re.Pattern[str]) -> list[tuple[int, str, Block]]:
+    """The units where any of ``patterns`` may match, in order: one search over the post, not one per unit."""
+    everything = units(post)
+    index = post.shared("trust.unit_index", lambda p: TextIndex([text for _, text, _ in everything]))
+    return [everything[i] for i in index.matching(*patterns)]
 
 
 def all_text(post: Post) -> str:
@@ -99,7 +107,7 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     own = rx(data()["disclosure"]["self_reference"])
     if any_of(data()["disclosure"]["phrases"]).search(all_text(post)):
         return
-    for line, text, _block in units(post):
+    for line, text, _block in units_matching(post, treatment):
         match = treatment.search(text)
         if match and own.search(text):
             yield Hit(line, f"promotes the clinic's own {match.group(0).lower()} without a disclosure", excerpt=text,
@@ -110,7 +118,7 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
 def _claims(post: Post, severity: str) -> Iterator[Hit]:
     claims = [c for c in data()["claims"] if c["severity"] == severity]
     anything = any_of([c["pattern"] for c in claims])  # one pass rules out most sentences
-    for line, text, block in units(post):
+    for line, text, block in units_matching(post, anything):
         if text.rstrip().endswith("?") or not anything.search(text):
             continue  # a question asks, it does not claim
         for claim in claims:
@@ -182,10 +190,11 @@ def treatment_without_risks(post: Post, opts: Options) -> Iterable[Hit]:
     risk = any_of(data()["treatments"]["risks"])
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for line, text, _block in units(post):
+    for line, text, _block in units_matching(post, risk):
         for match in risk.finditer(text):
             if not negated(text, match.start()) and not text[match.end():].startswith("-free"):
                 return
+    for line, text, _block in units_matching(post, treatment):
         for match in treatment.finditer(text):
             name = match.group(0).lower()
             counts[name] += 1
@@ -224,7 +233,7 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     if any_of(resources["resources"]).search(all_text(post)):
         return
     trigger = any_of(data()["crisis"]["triggers"])
-    for line, text in text_lines(post):
+    for line, text in lines_matching(post, trigger):
         match = trigger.search(text)
         if match:
             yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
@@ -266,7 +275,7 @@ def identifiable_patient(post: Post, opts: Options) -> Iterable[Hit]:
         One of our patients, a woman in her fifties, had burning pain in her feet.
     """
     not_names = set(data()["privacy"]["not_names"])
-    for line, text, block in units(post):
+    for line, text, block in units_matching(post, *_story_patterns()):
         if block.kind == HEADING:
             continue
         for pattern in _story_patterns():

@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 from clinic_audit.model import Block, Post, Sentence
 from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textscan import TextIndex
 
 _NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\]]+\]")
 
@@ -56,9 +57,12 @@ def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
     return bool(markers) and bool(post.reference_blocks or post.footnotes)
 
 
-def _claim_sentences(post: Post) -> Iterator[tuple[Sentence, Block]]:
-    for sentence in post.sentences:
-        yield sentence, post.blocks[sentence.block_index]
+def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[Sentence, Block]]:
+    """The sentences where any of ``patterns`` may match, with their blocks, in order."""
+    sentences = post.sentences
+    index = post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s in sentences]))
+    for i in index.matching(*patterns):
+        yield sentences[i], post.blocks[sentences[i].block_index]
 
 
 def named_attribution(sentence: str) -> str | None:
@@ -89,11 +93,11 @@ def uncited_statistic(post: Post, opts: Options) -> Iterable[Hit]:
         About 8% of adults have chronic back pain, according to a [national survey](https://www.cdc.gov/nchs/products/databriefs/db415.htm).
     """
     pattern = _patterns()["statistic"]
-    for sentence, block in _claim_sentences(post):
+    for sentence, block in _claim_sentences(post, pattern):
         match = pattern.search(sentence.text)
-        if named_attribution(sentence.text):
-            continue  # unlinked-attribution reports the sentence, statistic included
-        if match and not is_cited(post, block, sentence.text):
+        if not match or named_attribution(sentence.text):
+            continue  # unlinked-attribution reports an attributed sentence, statistic included
+        if not is_cited(post, block, sentence.text):
             yield Hit(sentence.line, f"statistic '{match.group(0).strip()}' has no source", excerpt=sentence.text,
                       suggestion="Link the source of this number in the same sentence or paragraph.")
 
@@ -110,7 +114,7 @@ def unlinked_attribution(post: Post, opts: Options) -> Iterable[Hit]:
         The Mayo Clinic [says](https://www.mayoclinic.org/diseases-conditions/back-pain) that most back pain improves within a month.
     """
     statistic = _patterns()["statistic"]
-    for sentence, block in _claim_sentences(post):
+    for sentence, block in _claim_sentences(post, _patterns()["according"], _patterns()["verb"]):
         source = named_attribution(sentence.text)
         if source and not is_cited(post, block, sentence.text):
             also = " (it also states a statistic)" if statistic.search(sentence.text) else ""
@@ -130,7 +134,7 @@ def vague_attribution(post: Post, opts: Options) -> Iterable[Hit]:
         A 2023 [review](https://pubmed.ncbi.nlm.nih.gov/) found that ice and heat work about as well.
     """
     pattern = _patterns()["vague"]
-    for sentence, block in _claim_sentences(post):
+    for sentence, block in _claim_sentences(post, pattern):
         match = pattern.search(sentence.text)
         if match and not is_cited(post, block, sentence.text):
             yield Hit(sentence.line, f"'{match.group(0)}' with no source", excerpt=sentence.text,
@@ -164,7 +168,8 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
     if any(link.is_external for link in post.links) or post.reference_blocks or post.footnotes:
         return
     patterns = _patterns()
-    claims = [s for s in post.sentences
+    likely = _claim_sentences(post, patterns["statistic"], patterns["vague"], patterns["according"], patterns["verb"])
+    claims = [s for s, _ in likely
               if patterns["statistic"].search(s.text) or patterns["vague"].search(s.text) or named_attribution(s.text)]
     if claims:
         yield Hit(claims[0].line, f"{len(claims)} factual claims, but no references and no outbound links",

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from clinic_audit.model import PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.textscan import TextIndex
 from clinic_audit.textstats import FORMULAS, count_words
 
 FORMULA_LABELS = {
@@ -279,15 +280,22 @@ def _jargon_lists() -> dict[str, dict[str, str]]:
     return tomllib.loads(text)
 
 
-def _jargon_pattern(terms: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One alternation regex over every form; maps each form to (canonical term, plain word)."""
+@lru_cache(maxsize=16)
+def _jargon_pattern(terms: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation regex over every form of ``terms`` and a map from each form to its term.
+
+    Built once per term list, not per post.  The leading ``\\b`` lets the regex engine skip
+    positions inside words before it tries the alternation: several times faster on long posts.
+    """
     form_to_term: dict[str, str] = {}
     for term in terms:
         for form in term.split("|"):
             form_to_term[form.lower()] = term
     forms = sorted(form_to_term, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.IGNORECASE)
-    return pattern, form_to_term
+    words_only = all(form[:1].isalnum() or form[:1] == "_" for form in forms)
+    start = r"\b(?<![\w-])" if words_only else r"(?<![\w-])"
+    alternation = "|".join(re.escape(f) for f in forms)
+    return re.compile(start + "(" + alternation + r")(?![\w-])", re.IGNORECASE), form_to_term
 
 
 _EXPLAINED_AFTER = re.compile(r"^\s*(\(|—|–|-\s|,\s*(or|also called|also known as|which means|meaning)\b|:\s)", re.IGNORECASE)
@@ -334,9 +342,11 @@ def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
     terms = {t: p for t, p in terms.items() if not any(f.lower() in allowed for f in t.split("|"))}
     if not terms:
         return
-    pattern, form_to_term = _jargon_pattern(terms)
+    pattern, form_to_term = _jargon_pattern(tuple(terms))
     seen: set[str] = set()
-    for block in _text_blocks(post):
+    blocks = list(_text_blocks(post))
+    for i in TextIndex([block.text for block in blocks]).candidates(pattern):
+        block = blocks[i]
         for match in pattern.finditer(block.text):
             term = form_to_term[match.group(1).lower()]
             if term in seen:

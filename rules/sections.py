@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 
 from clinic_audit.model import HEADING, LIST, Block, Post, Section
 from clinic_audit.rule import Hit, Options, rule
+from clinic_audit.textscan import TextIndex
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +171,10 @@ def placeholder_text(post: Post, opts: Options) -> Iterable[Hit]:
     Good:
         Most adults have back pain at some point.
     """
-    for block in _all_text_blocks(post):
+    blocks = list(_all_text_blocks(post))
+    index = TextIndex([block.text for block in blocks])
+    for i in index.matching(*(pattern for pattern, _ in _placeholder_patterns())):
+        block = blocks[i]
         for pattern, label in _placeholder_patterns():
             for match in pattern.finditer(block.text):
                 line = block.line + block.text.count("\n", 0, match.start())

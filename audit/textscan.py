@@ -1,0 +1,183 @@
+"""Find which of many short texts a pattern can match, with one search instead of one per text.
+
+Rules test each sentence, list item or paragraph of a post against word-list
+patterns, and almost none of them match.  Calling ``pattern.search`` a few
+hundred times per post costs more than the scan itself, so ``TextIndex`` joins
+the texts with newlines, searches the joined text once, and hands back the
+indices of the texts where a match starts.  Rules then run their exact,
+per-text check on those few texts only, so results are unchanged.
+
+Most rule patterns are word lists, and every match of such a pattern contains
+one of a few literal words ("ketamine", "percent", "according to").  Those
+literals are read from the compiled pattern, and ``str.find`` looks for them in
+the lower-cased joined text, which is many times faster than the regex engine
+trying every alternative at every position; a text that holds none of them
+cannot match.  A pattern with no such literal (``\\d+``) is searched with the
+regex instead.  (Lower-casing never hides a match, except for the rare letters
+that case-insensitive matching folds but ``str.lower`` does not, such as "ſ".)
+
+The candidates are never fewer than the texts the pattern matches on its own:
+after a match, the search restarts at the next text, so a match that runs across
+a newline can add a false candidate but never hide a real one; ``^`` and ``$``
+are searched in multiline mode so they hold at every text's start and end.  A
+pattern using ``\\A`` or ``\\Z``, or a negative lookaround a newline would fail
+(``(?!\\s)``), gets every index (checked per text, as before).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from re import _constants as sre, _parser as sre_parse  # the regex parser of Python 3.11+
+from typing import Sequence
+
+_JOINER = "\n"
+_MIN_LITERAL = 2  # a one-letter literal occurs nearly everywhere; the regex is quicker then
+
+
+@lru_cache(maxsize=512)
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-cased strings one of which every match of ``pattern`` contains, or None if none can be read.
+
+    ``\\bcur(?:e|ed)\\b|miracle`` gives {"cur", "miracle"}; ``\\d+\\s(?:million|billion)`` gives
+    {"million", "billion"}; ``\\d+`` gives None.
+    """
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply searched with the regex
+        return None
+    found = _required(list(parsed))
+    return frozenset(s.lower() for s in found) if found else None
+
+
+def _usable(strings: frozenset[str]) -> bool:
+    """Literals worth looking for: no single letter or space (they are everywhere), no newline (the joiner)."""
+    return all(len(s) >= _MIN_LITERAL or not (s.isalpha() or s.isspace()) for s in strings) and not any("\n" in s for s in strings)
+
+
+def _rarity(strings: frozenset[str]) -> tuple[float, int]:
+    """How rare a set of literals is in prose: short words ("in", "the") are common, digits and symbols less so."""
+    def one(s: str) -> float:
+        return len(s) - 1.5 if any(c.isalpha() for c in s) else min(len(s), 2)
+    return min(one(s) for s in strings), -len(strings)
+
+
+def _characters(arg: list[tuple[object, object]]) -> frozenset[str] | None:
+    """The characters a small character class ([Aa], [0-9], \\d) matches, or None for a large or negated one."""
+    chars: set[str] = set()
+    for op, value in arg:
+        if op is sre.LITERAL:
+            chars.add(chr(value))  # type: ignore[arg-type]
+        elif op is sre.RANGE and value[1] - value[0] < 10:  # type: ignore[index,operator]
+            chars.update(chr(c) for c in range(value[0], value[1] + 1))  # type: ignore[index]
+        elif op is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+            chars.update("0123456789")
+        else:
+            return None
+    return frozenset(chars)
+
+
+def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """The best set of literals a parsed sequence must contain: runs of literal text, or what a group requires."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items + [(None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(arg))  # type: ignore[arg-type]
+            continue
+        if run:
+            options.append(frozenset({"".join(run)}))
+            run = []
+        inner: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            inner = _required(list(arg[-1]))  # type: ignore[index]
+        elif op is sre.BRANCH:
+            branches = [_required(list(branch)) for branch in arg[1]]  # type: ignore[index]
+            inner = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:  # type: ignore[index]
+            inner = _required(list(arg[2]))  # type: ignore[index]
+        elif op is sre.IN:
+            inner = _characters(list(arg))  # type: ignore[arg-type]
+        if inner:
+            options.append(inner)
+    options = [o for o in options if _usable(o)]
+    return max(options, key=_rarity) if options else None
+
+
+# A negative lookaround that a newline could fail ("(?!\\s)" holds at a text's end, not before the joiner).
+_SEES_JOINER = re.compile(r"\(\?<?!(?:[^()\\]|\\.)*?(?:\\s|\\n|\\W|\[\^)")
+
+
+@lru_cache(maxsize=512)
+def _joined_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The pattern as searched over joined texts, or None when it must be tried text by text."""
+    source = pattern.pattern
+    if not isinstance(source, str) or "\\A" in source or "\\Z" in source or _SEES_JOINER.search(source):
+        return None
+    if "^" in source or "$" in source:
+        return re.compile(source, pattern.flags | re.MULTILINE)
+    return pattern
+
+
+class TextIndex:
+    """A sequence of texts that can be searched in one pass."""
+
+    __slots__ = ("texts", "_joined", "_starts", "_lowered")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = tuple(texts)
+        starts: list[int] = []
+        position = 0
+        for text in self.texts:
+            starts.append(position)
+            position += len(text) + len(_JOINER)
+        self._starts = starts
+        self._joined = _JOINER.join(self.texts)
+        lowered = self._joined.lower()
+        # lower() lengthens a few characters ("İ"); positions would then drift, so those posts use the regex
+        self._lowered = lowered if len(lowered) == len(self._joined) else None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def candidates(self, pattern: re.Pattern[str]) -> list[int]:
+        """Indices, in order, of the texts where ``pattern`` may match; every text it matches is among them."""
+        literals = required_literals(pattern)
+        if literals is not None and self._lowered is not None:
+            return self._containing(literals)
+        joined_form = _joined_form(pattern)
+        if joined_form is None:
+            return list(range(len(self.texts)))
+        found: list[int] = []
+        position, starts, count = 0, self._starts, len(self.texts)
+        while position <= len(self._joined):
+            match = joined_form.search(self._joined, position)
+            if match is None:
+                break
+            index = bisect_right(starts, match.start()) - 1
+            found.append(index)
+            if index + 1 >= count:
+                break
+            position = starts[index + 1]
+        return found
+
+    def _containing(self, literals: frozenset[str]) -> list[int]:
+        found: set[int] = set()
+        starts, count, text = self._starts, len(self.texts), self._lowered
+        assert text is not None
+        for literal in literals:
+            position = text.find(literal)
+            while position != -1:
+                index = bisect_right(starts, position) - 1
+                found.add(index)
+                position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
+        return sorted(found)
+
+    def matching(self, *patterns: re.Pattern[str]) -> list[int]:
+        """Indices, in order, of the texts where any of ``patterns`` may match."""
+        if len(patterns) == 1:
+            return self.candidates(patterns[0])
+        return sorted({index for pattern in patterns for index in self.candidates(pattern)})

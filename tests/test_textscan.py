@@ -1,0 +1,97 @@
+"""TextIndex: one search over many texts must never miss a text that the pattern matches on its own."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from clinic_audit.rules import _signals, citations, readability, sections
+from clinic_audit.rules import _trust_content as trust
+from clinic_audit.textscan import TextIndex, required_literals
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def rule_patterns() -> list[re.Pattern[str]]:
+    """Every word-list pattern the rules search prose with."""
+    data = trust.data()
+    lists = [data["treatments"]["words"], data["treatments"]["risks"], data["crisis"]["triggers"],
+             data["disclosure"]["phrases"], data["disclaimer"]["phrases"], [c["pattern"] for c in data["claims"]]]
+    jargon = readability._jargon_lists()
+    return [
+        *citations._patterns().values(),
+        *(trust.any_of(items) for items in lists),
+        *trust._story_patterns(),
+        *(pattern for pattern, _ in sections._placeholder_patterns()),
+        *(readability._jargon_pattern(tuple(terms))[0] for terms in jargon.values()),
+        *_signals._patterns().values(),
+    ]
+
+
+def fixture_texts() -> list[str]:
+    """Lines of every fixture post, plus texts built to sit on the edges of a search."""
+    lines = [line.strip() for path in sorted(FIXTURES.rglob("*")) if path.suffix in {".html", ".md", ".txt"}
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    edges = ["", "cure", "Cure!", "no cure", "TODO", "88% of patients", "1 in 5 adults", "According to the CDC,",
+             "Studies show", "Maria, 54, came to us with pain.", "hypertension", "HYPERTENSION (high blood pressure)",
+             "Published March 3, 2024", "İstanbul hypertension", "x\ny cure", "???", "[insert name]"]
+    return lines + edges
+
+
+def exact(pattern: re.Pattern[str], texts: list[str]) -> list[int]:
+    return [i for i, text in enumerate(texts) if pattern.search(text)]
+
+
+@pytest.mark.parametrize("pattern", rule_patterns(), ids=lambda p: p.pattern[:40])
+def test_candidates_include_every_text_a_rule_pattern_matches(pattern: re.Pattern[str]) -> None:
+    texts = fixture_texts()
+    found = set(TextIndex(texts).candidates(pattern))
+    assert set(exact(pattern, texts)) <= found
+
+
+def test_word_list_patterns_are_narrowed_to_the_texts_holding_their_words() -> None:
+    texts = ["Rest helps.", "Ice is not a cure.", "Heat helps too.", "A miracle? No."]
+    pattern = re.compile(r"\bcur(?:e|es|ed)\b|miracle", re.IGNORECASE)
+    assert TextIndex(texts).candidates(pattern) == [1, 3]
+    assert required_literals(pattern) == {"cure", "miracle"}
+
+
+@pytest.mark.parametrize(
+    ("source", "literals"),
+    [
+        (r"\d+(?:[.,]\d+)?\s?(?:%|percent)", {"%", "percent"}),
+        (r"\d+\s(?:million|billion)\b", {"million", "billion"}),
+        (r"\b[Aa]ccording to\s+X", {"ccording to"}),
+        (r"(?<![\w-])(Hypertension|myocardial infarction)(?![\w-])", {"hypertension", "myocardial infarction"}),
+        (r"\d+", set("0123456789")),
+        (r"[A-Z]\w+", None),  # a large class: nothing to look for
+        (r"a|b", None),  # single letters are everywhere
+        (r"(?:x)?y", None),
+    ],
+)
+def test_required_literals_are_read_from_the_pattern(source: str, literals: set[str] | None) -> None:
+    found = required_literals(re.compile(source, re.IGNORECASE))
+    assert (set(found) if found is not None else None) == literals
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"^cure", r"cure$", r"(?!\s)cure", r"cure(?!\s)", r"(?<!\s)cure", r"\Acure", r"cure\Z", r"\w+\s\w+",
+     r"\bcur(?:e|ed)\b", r"\d+\s?%", r"[A-Z][a-z]+, \d+", r"e.*e", r"\s+cure", r"(?<=\s)cure", r"[^a-z]+"],
+)
+def test_anchors_lookarounds_and_runs_across_the_joiner_never_hide_a_match(source: str) -> None:
+    rng = random.Random(source)
+    words = ["cure", "Cure", "e", "54", "%", " ", "  ", "Maria,", "ice", "\t", "x", "CURE."]
+    for _ in range(200):
+        texts = ["".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 8))]
+        for flags in (0, re.IGNORECASE):
+            pattern = re.compile(source, flags)
+            assert set(exact(pattern, texts)) <= set(TextIndex(texts).candidates(pattern)), texts
+
+
+def test_empty_index_has_no_candidates() -> None:
+    assert TextIndex([]).candidates(re.compile("cure")) == []
+    assert TextIndex([]).candidates(re.compile(r"\w+")) == []
