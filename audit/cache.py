@@ -72,7 +72,7 @@ class ResultCache:
                 self._ignore_in_git()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(result.to_dict(), handle, ensure_ascii=False)
+                handle.write(json.dumps(result.to_dict(), ensure_ascii=False))  # dumps: the C encoder
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)

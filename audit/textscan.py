@@ -88,6 +88,8 @@ def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
         if op is sre.LITERAL:
             run.append(chr(arg))  # type: ignore[arg-type]
             continue
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1 and [o for o, _ in arg[2]] == [sre.LITERAL]:  # type: ignore[index]
+            run.append(chr(arg[2][0][1]) * arg[0])  # type: ignore[index]  # "XX+" needs "XX"
         if run:
             options.append(frozenset({"".join(run)}))
             run = []

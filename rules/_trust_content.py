@@ -71,6 +71,14 @@ def all_text(post: Post) -> str:
     return post.shared("trust.all_text", lambda p: " ".join(text for _, text in text_lines(p)))
 
 
+def mentions(post: Post, pattern: re.Pattern[str]) -> bool:
+    """True when ``pattern`` matches the post's text (a phrase may run across lines); the regex runs only
+    when the text holds one of the pattern's literal words."""
+    text = all_text(post)
+    index = post.shared("trust.all_text_index", lambda p: TextIndex([text]))
+    return bool(index.candidates(pattern)) and pattern.search(text) is not None
+
+
 def negated(text: str, start: int) -> bool:
     """True when a negation word sits just before ``start`` ("there is no cure", "not guaranteed")."""
     neg = data()["negation"]
@@ -105,7 +113,7 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     """
     treatment = any_of(data()["treatments"]["words"])
     own = rx(data()["disclosure"]["self_reference"])
-    if any_of(data()["disclosure"]["phrases"]).search(all_text(post)):
+    if mentions(post, any_of(data()["disclosure"]["phrases"])):
         return
     for line, text, _block in units_matching(post, treatment):
         match = treatment.search(text)
@@ -230,7 +238,7 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     if opts.locale.upper() not in locales:
         raise ValueError(f"option 'locale' must be one of {', '.join(locales)}, got {opts.locale!r}")
     resources = locales[opts.locale.upper()]
-    if any_of(resources["resources"]).search(all_text(post)):
+    if mentions(post, any_of(resources["resources"])):
         return
     trigger = any_of(data()["crisis"]["triggers"])
     for line, text in lines_matching(post, trigger):
@@ -366,7 +374,7 @@ def missing_booking_cta(post: Post, opts: Options) -> Iterable[Hit]:
         Knee pain is common after 50. [Book an appointment](/appointments) to talk about your options.
     """
     booking = data()["booking"]
-    if not post.blocks or any_of(booking["phrases"]).search(all_text(post)):
+    if not post.blocks or mentions(post, any_of(booking["phrases"])):
         return
     if any(any_of(booking["hrefs"]).search(link.href) for link in post.links):
         return

@@ -17,11 +17,11 @@ from clinic_audit.rule import Hit, Option, Options, rule
 
 from ._signals import Signal, authors, data, dates, reviewers
 from ._trust_content import (
-    all_text,
     any_of,
     clinic_nap_mismatch,
     hype_claim,
     identifiable_patient,
+    mentions,
     missing_booking_cta,
     missing_crisis_resources,
     treatment_without_risks,
@@ -241,7 +241,7 @@ def missing_disclaimer(post: Post, opts: Options) -> Iterable[Hit]:
 
         This article is for informational purposes only and is not a substitute for professional medical advice.
     """
-    if post.blocks and not any_of(data()["disclaimer"]["phrases"]).search(all_text(post)):
+    if post.blocks and not mentions(post, any_of(data()["disclaimer"]["phrases"])):
         yield Hit(_first_line(post), "no medical disclaimer", key="missing-disclaimer",
                   suggestion="Add: 'This article is not a substitute for professional medical advice.'")
 

@@ -20,7 +20,8 @@ def split(text: str) -> tuple[dict[str, Any], str, int]:
     import yaml
 
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        # libyaml's loader when PyYAML was built with it: the same safe subset, several times faster
+        data = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
