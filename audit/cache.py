@@ -31,7 +31,7 @@ CACHE_DIR = Path(".clinic-audit") / "cache"
 
 def result_key(document: "Document", config: "Config") -> str:
     """What a post's result depends on, hashed: version, rules, source, format, text and settings."""
-    settings = json.dumps(config.effective(document.source), sort_keys=True, default=str)
+    settings = config.settings_json(document.source)
     rules = ",".join(r.code for r in config.registry)
     digest = hashlib.sha256()
     for part in (__version__, rules, document.source, document.format, settings, document.text):

@@ -9,16 +9,19 @@ the audited path.
 from __future__ import annotations
 
 import fnmatch
+import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from .registry import Registry
 from .rule import Options, Rule, Severity
 from .select import is_selected
+
+T = TypeVar("T")
 
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt")
 DEFAULT_WEIGHTS = {"readability": 30, "headings": 15, "sections": 20, "citations": 20, "seo": 10, "trust": 15}
@@ -125,6 +128,8 @@ class Config:
     file: Path | None = None
     file_layer: dict[str, Any] = field(default_factory=dict)
     cli_layer: dict[str, Any] = field(default_factory=dict)
+    # Settings differ between posts only by which [[overrides]] match; merged once per combination.
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def build(
@@ -156,12 +161,32 @@ class Config:
     def root(self) -> Path:
         return self.file.parent if self.file else Path.cwd()
 
+    def _matching_overrides(self, path: str | None) -> tuple[int, ...]:
+        overrides = self.file_layer.get("overrides", [])
+        if path is None or not overrides:
+            return ()
+        relative = self._relative(path)
+        return tuple(i for i, o in enumerate(overrides) if _matches(relative, o.get("paths", [])))
+
+    def _memoised(self, kind: str, path: str | None, compute: Callable[[tuple[int, ...]], T]) -> T:
+        key = (kind, self._matching_overrides(path))
+        if key not in self._memo:
+            self._memo[key] = compute(key[1])
+        return self._memo[key]  # type: ignore[no-any-return]
+
     def effective(self, path: str | None = None) -> dict[str, Any]:
         """The merged settings for a post at ``path``: defaults, profile, file, overrides, CLI."""
+        return dict(self._memoised("effective", path, self._merge))
+
+    def settings_json(self, path: str | None = None) -> str:
+        """``effective(path)`` as canonical JSON (part of a result's cache key)."""
+        return self._memoised("json", path, lambda _: json.dumps(self.effective(path), sort_keys=True, default=str))
+
+    def _merge(self, matching: tuple[int, ...]) -> dict[str, Any]:
         overrides = [
             {k: v for k, v in o.items() if k != "paths"}
-            for o in self.file_layer.get("overrides", [])
-            if path is not None and _matches(self._relative(path), o.get("paths", []))
+            for i, o in enumerate(self.file_layer.get("overrides", []))
+            if i in matching
         ]
         upper = merge({k: v for k, v in self.file_layer.items() if k != "overrides"}, *overrides, self.cli_layer)
         profile_name = upper.get("profile", "patient")
@@ -179,6 +204,9 @@ class Config:
 
     def rule_settings(self, path: str | None = None) -> list[RuleSetting]:
         """The rules selected for a post, each with its severity and options."""
+        return list(self._memoised("rules", path, lambda _: self._rule_settings(path)))
+
+    def _rule_settings(self, path: str | None) -> list[RuleSetting]:
         settings = self.effective(path)
         select = [*settings.get("select", ["ALL"]), *settings.get("extend-select", [])]
         ignore = settings.get("ignore", [])

@@ -220,6 +220,14 @@ class Post:
 
         return TextStats.from_counts(self.sentence_counts, self.language)  # type: ignore[arg-type]
 
+    @cached_property
+    def _counts_by_block(self) -> dict[int, list[tuple[int, ...]]]:
+        """Sentence counts grouped by the block they stand in, in order."""
+        grouped: dict[int, list[tuple[int, ...]]] = {}
+        for sentence, row in zip(self.sentences, self.sentence_counts):
+            grouped.setdefault(sentence.block_index, []).append(row)
+        return grouped
+
     def section_stats(self, section: Section) -> "TextStats":
         """Statistics of the prose directly in one section (cached per section)."""
         cache = self.__dict__.setdefault("_section_stats", {})
@@ -227,8 +235,8 @@ class Post:
         if key not in cache:
             from .textstats import TextStats
 
-            own = set(section.blocks)
-            rows = [row for s, row in zip(self.sentences, self.sentence_counts) if s.block_index in own]
+            by_block = self._counts_by_block
+            rows = [row for i in section.blocks for row in by_block.get(i, ())]
             cache[key] = TextStats.from_counts(rows, self.language)  # type: ignore[arg-type]
         return cache[key]
 

@@ -30,7 +30,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from re import _constants as sre, _parser as sre_parse  # the regex parser of Python 3.11+
-from typing import Sequence
+from typing import Iterable, Sequence
 
 _JOINER = "\n"
 _MIN_LITERAL = 2  # a one-letter literal occurs nearly everywhere; the regex is quicker then
@@ -58,10 +58,18 @@ def _usable(strings: frozenset[str]) -> bool:
     return all(len(s) >= _MIN_LITERAL or not (s.isalpha() or s.isspace()) for s in strings) and not any("\n" in s for s in strings)
 
 
+_COMMON_MARKS = frozenset(",.-'’")
+
+
 def _rarity(strings: frozenset[str]) -> tuple[float, int]:
-    """How rare a set of literals is in prose: short words ("in", "the") are common, digits and symbols less so."""
+    """How rare a set of literals is in prose: short words ("in", "the") and commas are common; digits
+    and other symbols ("%", "(") rarer; longer literals rarer still."""
     def one(s: str) -> float:
-        return len(s) - 1.5 if any(c.isalpha() for c in s) else min(len(s), 2)
+        if any(c.isalpha() for c in s):
+            return len(s) - 1.5
+        if len(s) == 1:
+            return 0.5 if s in _COMMON_MARKS else 1.0 if s.isdigit() else 1.5
+        return 2.0
     return min(one(s) for s in strings), -len(strings)
 
 
@@ -124,10 +132,18 @@ def _joined_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return pattern
 
 
+def _outside_word(text: str, at: int) -> bool:
+    """True when position ``at`` is outside ``text`` or holds no word character nor hyphen."""
+    if at < 0 or at >= len(text):
+        return True
+    char = text[at]
+    return not (char.isalnum() or char in "_-")
+
+
 class TextIndex:
     """A sequence of texts that can be searched in one pass."""
 
-    __slots__ = ("texts", "_joined", "_starts", "_lowered")
+    __slots__ = ("texts", "_joined", "_starts", "_lowered", "_found")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = tuple(texts)
@@ -141,12 +157,18 @@ class TextIndex:
         lowered = self._joined.lower()
         # lower() lengthens a few characters ("İ"); positions would then drift, so those posts use the regex
         self._lowered = lowered if len(lowered) == len(self._joined) else None
+        self._found: dict[re.Pattern[str], list[int]] = {}  # several rules ask for the same pattern
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def candidates(self, pattern: re.Pattern[str]) -> list[int]:
         """Indices, in order, of the texts where ``pattern`` may match; every text it matches is among them."""
+        if pattern not in self._found:
+            self._found[pattern] = self._search(pattern)
+        return list(self._found[pattern])
+
+    def _search(self, pattern: re.Pattern[str]) -> list[int]:
         literals = required_literals(pattern)
         if literals is not None and self._lowered is not None:
             return self._containing(literals)
@@ -177,6 +199,44 @@ class TextIndex:
                 found.add(index)
                 position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
         return sorted(found)
+
+    def phrases(self, phrases: Iterable[str]) -> list[tuple[int, int, int]]:
+        """Whole-word, case-insensitive occurrences of literal phrases, in order, as (text index, start, end).
+
+        Whole-word means no letter, digit, underscore or hyphen right before or after.  Where
+        occurrences overlap the earlier one wins, and at the same place the longer one, exactly as
+        a regex alternation of the phrases (longest first) between ``(?<![\\w-])`` and ``(?![\\w-])``
+        would find them.
+        """
+        wanted = {phrase.lower() for phrase in phrases if phrase}
+        text = self._lowered
+        if text is None:
+            return self._phrases_by_regex(wanted)
+        found: list[tuple[int, int, int]] = []
+        for phrase in wanted:
+            at = text.find(phrase)
+            while at != -1:
+                end = at + len(phrase)
+                if _outside_word(text, at - 1) and _outside_word(text, end):
+                    found.append((at, -len(phrase), end))
+                at = text.find(phrase, at + 1)
+        found.sort()
+        out: list[tuple[int, int, int]] = []
+        last_end = -1
+        for at, _, end in found:
+            if at < last_end:
+                continue
+            index = bisect_right(self._starts, at) - 1
+            out.append((index, at - self._starts[index], end - self._starts[index]))
+            last_end = end
+        return out
+
+    def _phrases_by_regex(self, wanted: set[str]) -> list[tuple[int, int, int]]:
+        alternation = "|".join(re.escape(p) for p in sorted(wanted, key=len, reverse=True))
+        if not alternation:
+            return []
+        pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        return [(i, m.start(), m.end()) for i, text in enumerate(self.texts) for m in pattern.finditer(text)]
 
     def matching(self, *patterns: re.Pattern[str]) -> list[int]:
         """Indices, in order, of the texts where any of ``patterns`` may match."""

@@ -20,13 +20,11 @@ def rule_patterns() -> list[re.Pattern[str]]:
     data = trust.data()
     lists = [data["treatments"]["words"], data["treatments"]["risks"], data["crisis"]["triggers"],
              data["disclosure"]["phrases"], data["disclaimer"]["phrases"], [c["pattern"] for c in data["claims"]]]
-    jargon = readability._jargon_lists()
     return [
         *citations._patterns().values(),
         *(trust.any_of(items) for items in lists),
         *trust._story_patterns(),
         *(pattern for pattern, _ in sections._placeholder_patterns()),
-        *(readability._jargon_pattern(tuple(terms))[0] for terms in jargon.values()),
         *_signals._patterns().values(),
     ]
 
@@ -95,3 +93,30 @@ def test_anchors_lookarounds_and_runs_across_the_joiner_never_hide_a_match(sourc
 def test_empty_index_has_no_candidates() -> None:
     assert TextIndex([]).candidates(re.compile("cure")) == []
     assert TextIndex([]).candidates(re.compile(r"\w+")) == []
+
+
+def as_alternation(phrases: list[str]) -> re.Pattern[str]:
+    """What TextIndex.phrases promises to equal: a longest-first alternation between word edges."""
+    joined = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{joined})(?![\w-])", re.IGNORECASE)
+
+
+def test_phrases_find_what_a_longest_first_alternation_finds() -> None:
+    forms = list(readability._jargon_forms(tuple(readability._jargon_lists()["en"])))
+    texts = fixture_texts() + ["Myocardial infarction and hypertension; non-hypertension, hypertension-like.",
+                               "chronic chronic CHRONIC pain", "Anti-inflammatory drugs (NSAIDs)"]
+    pattern = as_alternation(forms)
+    expected = [(i, m.start(), m.end()) for i, text in enumerate(texts) for m in pattern.finditer(text)]
+    assert TextIndex(texts).phrases(forms) == expected
+    assert len(expected) > 10  # the fixtures do use jargon
+
+
+def test_phrases_prefer_the_earlier_then_the_longer_overlap() -> None:
+    texts = ["heart attack risk", "a heart", "heart-attack"]
+    found = TextIndex(texts).phrases(["heart", "heart attack", "attack risk"])
+    assert found == [(0, 0, 12), (1, 2, 7)]
+
+
+def test_phrases_fall_back_to_the_regex_when_lower_casing_changes_lengths() -> None:
+    texts = ["İstanbul clinic: hypertension", "Hypertension"]
+    assert TextIndex(texts).phrases(["hypertension"]) == [(0, 17, 29), (1, 0, 12)]
