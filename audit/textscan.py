@@ -34,14 +34,22 @@ from typing import Iterable, Sequence
 
 _JOINER = "\n"
 _MIN_LITERAL = 2  # a one-letter literal occurs nearly everywhere; the regex is quicker then
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+
+# What every match of a pattern contains: for at least one alternative, a literal of each set.
+Conjunction = tuple[frozenset[str], ...]
+_MAX_SETS = 3  # sets tried per alternative, rarest first; more rarely narrows further
 
 
 @lru_cache(maxsize=512)
-def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Lower-cased strings one of which every match of ``pattern`` contains, or None if none can be read.
+def requirement(pattern: re.Pattern[str]) -> tuple[Conjunction, ...] | None:
+    """Lower-cased literals every match of ``pattern`` contains, or None if they cannot be read.
 
-    ``\\bcur(?:e|ed)\\b|miracle`` gives {"cur", "miracle"}; ``\\d+\\s(?:million|billion)`` gives
-    {"million", "billion"}; ``\\d+`` gives None.
+    One conjunction per top-level alternative; a match of that alternative holds at least one
+    literal of each of its sets.  ``\\bcur(?:e|ed)\\b|miracle`` gives (({"cure"},), ({"miracle"},));
+    ``\\d+\\s(?:million|billion)`` gives (({"0",…,"9"}, {"million", "billion"}),); ``[a-z]+`` gives None.
     """
     if not isinstance(pattern.pattern, str):
         return None
@@ -49,8 +57,48 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply searched with the regex
         return None
-    found = _required(list(parsed))
-    return frozenset(s.lower() for s in found) if found else None
+    alternatives = _alternatives(list(parsed))
+    if not alternatives or not all(alternatives):
+        return None
+    return tuple(tuple(frozenset(s.lower() for s in literals) for literals in conj) for conj in alternatives)
+
+
+def _alternatives(items: list[tuple[object, object]]) -> list[Conjunction]:
+    """A pattern that is one alternation (maybe inside a group) gives a conjunction per branch."""
+    core = [(op, arg) for op, arg in items if op not in _ZERO_WIDTH]
+    if len(core) == 1 and core[0][0] is sre.BRANCH:
+        return [conj for branch in core[0][1][1] for conj in _alternatives(list(branch))]  # type: ignore[index]
+    if len(core) == 1 and core[0][0] is sre.SUBPATTERN:
+        return _alternatives(list(core[0][1][-1]))  # type: ignore[index]
+    return [_conjunction(items)]
+
+
+def _conjunction(items: list[tuple[object, object]]) -> Conjunction:
+    """Every usable set of literals a parsed sequence must contain: runs of literal text and what groups require."""
+    sets: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items + [(None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(arg))  # type: ignore[arg-type]
+            continue
+        if op in _REPEATS and arg[0] >= 1 and [o for o, _ in arg[2]] == [sre.LITERAL]:  # type: ignore[index]
+            run.append(chr(arg[2][0][1]) * arg[0])  # type: ignore[index]  # "XX+" needs "XX"
+        if run:
+            sets.append(frozenset({"".join(run)}))
+            run = []
+        if op is sre.SUBPATTERN:
+            sets.extend(_conjunction(list(arg[-1])))  # type: ignore[index]
+        elif op is sre.BRANCH:
+            branches = [_conjunction(list(branch)) for branch in arg[1]]  # type: ignore[index]
+            if all(branches):  # one set for the alternation: the rarest set of each branch, pooled
+                sets.append(frozenset().union(*(max(branch, key=_rarity) for branch in branches)))
+        elif op in _REPEATS and arg[0] >= 1:  # type: ignore[index]
+            sets.extend(_conjunction(list(arg[2])))  # type: ignore[index]
+        elif op is sre.IN:
+            chars = _characters(list(arg))  # type: ignore[arg-type]
+            if chars:
+                sets.append(chars)
+    return tuple(s for s in sets if _usable(s))
 
 
 def _usable(strings: frozenset[str]) -> bool:
@@ -88,35 +136,6 @@ def _characters(arg: list[tuple[object, object]]) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
-    """The best set of literals a parsed sequence must contain: runs of literal text, or what a group requires."""
-    options: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, arg in items + [(None, None)]:
-        if op is sre.LITERAL:
-            run.append(chr(arg))  # type: ignore[arg-type]
-            continue
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1 and [o for o, _ in arg[2]] == [sre.LITERAL]:  # type: ignore[index]
-            run.append(chr(arg[2][0][1]) * arg[0])  # type: ignore[index]  # "XX+" needs "XX"
-        if run:
-            options.append(frozenset({"".join(run)}))
-            run = []
-        inner: frozenset[str] | None = None
-        if op is sre.SUBPATTERN:
-            inner = _required(list(arg[-1]))  # type: ignore[index]
-        elif op is sre.BRANCH:
-            branches = [_required(list(branch)) for branch in arg[1]]  # type: ignore[index]
-            inner = None if any(b is None for b in branches) else frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:  # type: ignore[index]
-            inner = _required(list(arg[2]))  # type: ignore[index]
-        elif op is sre.IN:
-            inner = _characters(list(arg))  # type: ignore[arg-type]
-        if inner:
-            options.append(inner)
-    options = [o for o in options if _usable(o)]
-    return max(options, key=_rarity) if options else None
-
-
 # A negative lookaround that a newline could fail ("(?!\\s)" holds at a text's end, not before the joiner).
 _SEES_JOINER = re.compile(r"\(\?<?!(?:[^()\\]|\\.)*?(?:\\s|\\n|\\W|\[\^)")
 
@@ -143,7 +162,7 @@ def _outside_word(text: str, at: int) -> bool:
 class TextIndex:
     """A sequence of texts that can be searched in one pass."""
 
-    __slots__ = ("texts", "_joined", "_starts", "_lowered", "_found")
+    __slots__ = ("texts", "_joined", "_starts", "_lowered", "_found", "_holding")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = tuple(texts)
@@ -158,6 +177,7 @@ class TextIndex:
         # lower() lengthens a few characters ("İ"); positions would then drift, so those posts use the regex
         self._lowered = lowered if len(lowered) == len(self._joined) else None
         self._found: dict[re.Pattern[str], list[int]] = {}  # several rules ask for the same pattern
+        self._holding: dict[frozenset[str], set[int]] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -169,9 +189,9 @@ class TextIndex:
         return list(self._found[pattern])
 
     def _search(self, pattern: re.Pattern[str]) -> list[int]:
-        literals = required_literals(pattern)
-        if literals is not None and self._lowered is not None:
-            return self._containing(literals)
+        needs = requirement(pattern)
+        if needs is not None and self._lowered is not None:
+            return self._containing(needs)
         joined_form = _joined_form(pattern)
         if joined_form is None:
             return list(range(len(self.texts)))
@@ -188,17 +208,32 @@ class TextIndex:
             position = starts[index + 1]
         return found
 
-    def _containing(self, literals: frozenset[str]) -> list[int]:
+    def _containing(self, needs: tuple[Conjunction, ...]) -> list[int]:
         found: set[int] = set()
-        starts, count, text = self._starts, len(self.texts), self._lowered
-        assert text is not None
-        for literal in literals:
-            position = text.find(literal)
-            while position != -1:
-                index = bisect_right(starts, position) - 1
-                found.add(index)
-                position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
+        for conjunction in needs:
+            texts: set[int] | None = None
+            for literals in sorted(conjunction, key=_rarity, reverse=True)[:_MAX_SETS]:
+                holding = self._texts_holding(literals)
+                texts = holding if texts is None else texts & holding
+                if not texts:
+                    break
+            found |= texts or set()
         return sorted(found)
+
+    def _texts_holding(self, literals: frozenset[str]) -> set[int]:
+        """Indices of the texts that hold one of ``literals`` (lower-cased), found with str.find."""
+        if literals not in self._holding:
+            found: set[int] = set()
+            starts, count, text = self._starts, len(self.texts), self._lowered
+            assert text is not None
+            for literal in literals:
+                position = text.find(literal)
+                while position != -1:
+                    index = bisect_right(starts, position) - 1
+                    found.add(index)
+                    position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
+            self._holding[literals] = found
+        return self._holding[literals]
 
     def phrases(self, phrases: Iterable[str]) -> list[tuple[int, int, int]]:
         """Whole-word, case-insensitive occurrences of literal phrases, in order, as (text index, start, end).

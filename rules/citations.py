@@ -36,7 +36,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
     verbs = "|".join(data["attribution_verbs"])
     return {
-        "statistic": any_of(data["statistics"]),
+        # one by one as well: each is tried only on the sentences holding its own words
+        "statistics": tuple(re.compile(p, re.IGNORECASE) for p in data["statistics"]),
         "vague": any_of(data["vague"]),
         "citation": re.compile("|".join(f"(?:{p})" for p in data["inline_citation"])),
         "according": re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
@@ -57,12 +58,32 @@ def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
     return bool(markers) and bool(post.reference_blocks or post.footnotes)
 
 
+def _sentence_index(post: Post) -> TextIndex:
+    return post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s in p.sentences]))
+
+
 def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[Sentence, Block]]:
     """The sentences where any of ``patterns`` may match, with their blocks, in order."""
     sentences = post.sentences
-    index = post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s in sentences]))
-    for i in index.matching(*patterns):
+    for i in _sentence_index(post).matching(*patterns):
         yield sentences[i], post.blocks[sentences[i].block_index]
+
+
+def statistics(post: Post) -> dict[int, str]:
+    """The first statistic of each sentence that states one, by sentence index, in order."""
+    return post.shared("citations.statistics", _find_statistics)
+
+
+def _find_statistics(post: Post) -> dict[int, str]:
+    # As the single alternation of every pattern would: the leftmost match, the earlier pattern on a tie.
+    index = _sentence_index(post)
+    first: dict[int, tuple[int, int, str]] = {}
+    for order, pattern in enumerate(_patterns()["statistics"]):
+        for i in index.candidates(pattern):
+            match = pattern.search(post.sentences[i].text)
+            if match and (i not in first or (match.start(), order) < first[i][:2]):
+                first[i] = (match.start(), order, match.group(0))
+    return {i: first[i][2] for i in sorted(first)}
 
 
 def named_attribution(sentence: str) -> str | None:
@@ -92,13 +113,13 @@ def uncited_statistic(post: Post, opts: Options) -> Iterable[Hit]:
     Good:
         About 8% of adults have chronic back pain, according to a [national survey](https://www.cdc.gov/nchs/products/databriefs/db415.htm).
     """
-    pattern = _patterns()["statistic"]
-    for sentence, block in _claim_sentences(post, pattern):
-        match = pattern.search(sentence.text)
-        if not match or named_attribution(sentence.text):
+    for i, statistic in statistics(post).items():
+        sentence = post.sentences[i]
+        block = post.blocks[sentence.block_index]
+        if named_attribution(sentence.text):
             continue  # unlinked-attribution reports an attributed sentence, statistic included
         if not is_cited(post, block, sentence.text):
-            yield Hit(sentence.line, f"statistic '{match.group(0).strip()}' has no source", excerpt=sentence.text,
+            yield Hit(sentence.line, f"statistic '{statistic.strip()}' has no source", excerpt=sentence.text,
                       suggestion="Link the source of this number in the same sentence or paragraph.")
 
 
@@ -113,11 +134,13 @@ def unlinked_attribution(post: Post, opts: Options) -> Iterable[Hit]:
     Good:
         The Mayo Clinic [says](https://www.mayoclinic.org/diseases-conditions/back-pain) that most back pain improves within a month.
     """
-    statistic = _patterns()["statistic"]
-    for sentence, block in _claim_sentences(post, _patterns()["according"], _patterns()["verb"]):
+    stated = statistics(post)
+    for i in _sentence_index(post).matching(_patterns()["according"], _patterns()["verb"]):
+        sentence = post.sentences[i]
+        block = post.blocks[sentence.block_index]
         source = named_attribution(sentence.text)
         if source and not is_cited(post, block, sentence.text):
-            also = " (it also states a statistic)" if statistic.search(sentence.text) else ""
+            also = " (it also states a statistic)" if i in stated else ""
             yield Hit(sentence.line, f"claim attributed to '{source}' has no link or reference{also}",
                       excerpt=sentence.text, suggestion=f"Link what {source} published.")
 
@@ -168,9 +191,10 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
     if any(link.is_external for link in post.links) or post.reference_blocks or post.footnotes:
         return
     patterns = _patterns()
-    likely = _claim_sentences(post, patterns["statistic"], patterns["vague"], patterns["according"], patterns["verb"])
-    claims = [s for s, _ in likely
-              if patterns["statistic"].search(s.text) or patterns["vague"].search(s.text) or named_attribution(s.text)]
+    stated = statistics(post)
+    likely = _sentence_index(post).matching(patterns["vague"], patterns["according"], patterns["verb"])
+    claims = [post.sentences[i] for i in sorted(set(stated) | set(likely))
+              if i in stated or patterns["vague"].search(post.sentences[i].text) or named_attribution(post.sentences[i].text)]
     if claims:
         yield Hit(claims[0].line, f"{len(claims)} factual claims, but no references and no outbound links",
                   value=len(claims), key="no-references",
