@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 if TYPE_CHECKING:
@@ -145,11 +146,18 @@ class Finding:
         )
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def fingerprint(code: str, section_path: tuple[str, ...], text: str) -> str:
     """A finding's identity that survives lines moving: code, section path and normalised text."""
-    normal = re.sub(r"\W+", " ", text.lower()).strip()
-    section = " / ".join(re.sub(r"\W+", " ", p.lower()).strip() for p in section_path)
-    return hashlib.sha1(f"{code}\x1f{section}\x1f{normal}".encode("utf-8")).hexdigest()[:16]
+    normal = _NON_WORD.sub(" ", text.lower()).strip()
+    return hashlib.sha1(f"{code}\x1f{_section_key(section_path)}\x1f{normal}".encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1024)
+def _section_key(section_path: tuple[str, ...]) -> str:
+    return " / ".join(_NON_WORD.sub(" ", p.lower()).strip() for p in section_path)
 
 
 CheckFn = Callable[["Post", Options], Iterable[Hit]]
