@@ -314,6 +314,8 @@ def clinic_nap_mismatch(post: Post, opts: Options) -> Iterable[Hit]:
 
         Call us at (555) 010-2000 to book a visit.
     """
+    if not (opts.clinic_name or opts.clinic_phone or opts.clinic_address):
+        return  # nothing configured to compare with
     nap = data()["nap"]
     context = any_of(nap["contact_context"] + ([re.escape(opts.clinic_name)] if opts.clinic_name else []))
     want_phone = re.sub(r"\D", "", opts.clinic_phone)[-10:]

@@ -214,10 +214,10 @@ def dangling_footnote(post: Post, opts: Options) -> Iterable[Hit]:
     """
     labels = _reference_labels(post)
     refs = post.reference_blocks
-    for i, block in enumerate(post.blocks):
-        if i in refs:
-            continue
-        for unit in (block, *block.items):
+    units = [unit for i, block in enumerate(post.blocks) if i not in refs for unit in (block, *block.items)]
+    marked = set(TextIndex([unit.text for unit in units]).matching(_UNRESOLVED_MD, _NUMERIC_MARKER))
+    for n, unit in enumerate(units):
+        if n in marked or unit.footnote_refs:
             markers = [(m.start(), m.group(1), m.group(0)) for m in _UNRESOLVED_MD.finditer(unit.text)]
             markers += [(m.start(), m.group(1), m.group(0)) for m in _NUMERIC_MARKER.finditer(unit.text)
                         if m.group(1) not in labels]
