@@ -61,7 +61,7 @@ def main() -> None:
 @click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
 @click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
 @click.option("-j", "--jobs", type=int, default=None,
-              help="Worker processes (0: all cores) [default: 1; all cores for site runs].")
+              help="Worker processes [default: all cores; runs of fewer than 16 posts stay in one process].")
 @click.option("--crawl", multiple=True, metavar="URL", help="Crawl this site from URL (same host, robots.txt honoured).")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Crawl: link depth limit.")
 @click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
@@ -179,8 +179,7 @@ def check(
         results = site_run.results()
     else:
         targets = discover(sources, settings["include"], settings["exclude"], config.root)
-        results = audit_all(targets, config, jobs=default_jobs() if jobs == 0 else (jobs or 1), stdin_format=stdin_format,
-                            cache=cache)
+        results = audit_all(targets, config, jobs=jobs or default_jobs(), stdin_format=stdin_format, cache=cache)
     progress = _progress(site_run, quiet)
     try:
         for result in results:

@@ -24,6 +24,9 @@ from .rule import Finding, Hit, Rule, Severity, fingerprint
 from .sources import Document, InputError, Target, read
 
 log = logging.getLogger(__name__)
+# Fewer posts than this are audited in-process: starting workers would cost more than it saves
+# (a pre-commit hook usually passes a handful of files).
+PARALLEL_FROM = 16
 EXCERPT_CHARS = 160
 
 
@@ -156,7 +159,7 @@ def audit_all(
     def flush() -> Iterator[PostResult | InputFailure]:
         if not pending:
             return
-        if jobs <= 1 or len(pending) < 4:
+        if jobs <= 1 or len(pending) < PARALLEL_FROM:
             for target in pending:
                 yield worker(target)
         else:

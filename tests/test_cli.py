@@ -131,8 +131,24 @@ def test_unused_suppression_is_reported(cli, tmp_path):
 
 
 def test_parallel_jobs_give_the_same_results_in_order(cli, tmp_path):
-    for i in range(6):
-        (tmp_path / f"p{i}.md").write_text(BROKEN if i % 2 else CLEAN, encoding="utf-8")
-    serial = json.loads(cli("check", "--isolated", "-f", "json", "-j", "1", str(tmp_path)).output)
-    parallel = json.loads(cli("check", "--isolated", "-f", "json", "-j", "2", str(tmp_path)).output)
+    from clinic_audit import engine
+
+    for i in range(engine.PARALLEL_FROM + 4):
+        (tmp_path / f"p{i:02d}.md").write_text(BROKEN if i % 2 else CLEAN, encoding="utf-8")
+    serial = json.loads(cli("check", "--isolated", "--no-cache", "-f", "json", "-j", "1", str(tmp_path)).output)
+    parallel = json.loads(cli("check", "--isolated", "--no-cache", "-f", "json", "-j", "2", str(tmp_path)).output)
     assert serial["posts"] == parallel["posts"]
+    assert [p["source"] for p in parallel["posts"]] == sorted(p["source"] for p in parallel["posts"])
+
+
+def test_a_few_posts_are_audited_without_starting_workers(cli, tmp_path, monkeypatch):
+    from clinic_audit import engine
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started for a handful of posts")
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    for i in range(3):
+        (tmp_path / f"p{i}.md").write_text(CLEAN, encoding="utf-8")
+    result = cli("check", "--isolated", "-f", "json", str(tmp_path))  # default --jobs: all cores
+    assert len(json.loads(result.output)["posts"]) == 3
