@@ -30,11 +30,9 @@ CACHE_DIR = Path(".clinic-audit") / "cache"
 
 
 def result_key(document: "Document", config: "Config") -> str:
-    """What a post's result depends on, hashed: version, rules, source, format, text and settings."""
-    settings = config.settings_json(document.source)
-    rules = ",".join(r.code for r in config.registry)
+    """What a post's result depends on, hashed: version, rules, settings, source, format and text."""
     digest = hashlib.sha256()
-    for part in (__version__, rules, document.source, document.format, settings, document.text):
+    for part in (__version__, config.identity(document.source), document.source, document.format, document.text):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x1f")
     return digest.hexdigest()
@@ -48,6 +46,10 @@ class ResultCache:
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
+
+    def contains(self, key: str) -> bool:
+        """True when a result is stored under ``key`` (it may still turn out unreadable)."""
+        return self._path(key).is_file()
 
     def get(self, key: str) -> "PostResult | None":
         """The stored result, or None when absent or unreadable."""

@@ -178,9 +178,10 @@ class Config:
         """The merged settings for a post at ``path``: defaults, profile, file, overrides, CLI."""
         return dict(self._memoised("effective", path, self._merge))
 
-    def settings_json(self, path: str | None = None) -> str:
-        """``effective(path)`` as canonical JSON (part of a result's cache key)."""
-        return self._memoised("json", path, lambda _: json.dumps(self.effective(path), sort_keys=True, default=str))
+    def identity(self, path: str | None = None) -> str:
+        """What a post's result depends on besides its text: the installed rules and ``effective(path)`` as JSON."""
+        return self._memoised("identity", path, lambda _: ",".join(r.code for r in self.registry) + "\x1f"
+                              + json.dumps(self.effective(path), sort_keys=True, default=str))
 
     def _merge(self, matching: tuple[int, ...]) -> dict[str, Any]:
         overrides = [

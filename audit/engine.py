@@ -152,22 +152,29 @@ def audit_all(
     stdin_format: str | None = None,
     cache: "ResultCache | None" = None,
 ) -> Iterator[PostResult | InputFailure]:
-    """Audit every target, in input order, streaming results; ``jobs`` > 1 uses worker processes."""
+    """Audit every target, in input order, streaming results; ``jobs`` > 1 uses worker processes.
+
+    Only posts without a cached result go to the workers: a post whose result is cached is read
+    back here, so an unchanged site is re-checked without starting a single worker.
+    """
     pending: list[Target] = []
     worker = _Worker(config, stdin_format, cache)
 
     def flush() -> Iterator[PostResult | InputFailure]:
         if not pending:
             return
-        if jobs <= 1 or len(pending) < PARALLEL_FROM:
-            for target in pending:
-                yield worker(target)
+        known = [_is_cached(t, config, stdin_format, cache) for t in pending] if jobs > 1 else [False] * len(pending)
+        to_audit = [t for t, cached in zip(pending, known) if not cached]
+        if jobs <= 1 or len(to_audit) < PARALLEL_FROM:
+            yield from map(worker, pending)
         else:
             # Small chunks: a post costs tens of milliseconds, so the per-chunk overhead is
             # negligible, and the last chunks finish close together instead of one core idling.
-            chunk = max(1, min(8, len(pending) // (jobs * 8)))
+            chunk = max(1, min(8, len(to_audit) // (jobs * 8)))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                yield from pool.map(worker, pending, chunksize=chunk)
+                audited = pool.map(worker, to_audit, chunksize=chunk)
+                for target, cached in zip(pending, known):
+                    yield worker(target) if cached else next(audited)
         pending.clear()
 
     for item in targets:
@@ -180,6 +187,17 @@ def audit_all(
         else:
             pending.append(item)
     yield from flush()
+
+
+def _is_cached(target: Target, config: Config, stdin_format: str | None, cache: "ResultCache | None") -> bool:
+    """True when the target's current text and settings have a stored result."""
+    if cache is None:
+        return False
+    try:
+        document = read(target, int(config.effective(target.source)["max-file-size"]), stdin_format)
+    except InputError:
+        return False  # a worker reports it
+    return cache.contains(result_key(document, config))
 
 
 def default_jobs() -> int:

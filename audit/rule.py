@@ -27,12 +27,15 @@ class Severity(IntEnum):
     @classmethod
     def parse(cls, value: str) -> "Severity":
         try:
-            return cls[value.strip().upper()]
+            return _SEVERITY_NAMES[value] if value in _SEVERITY_NAMES else cls[value.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from None
 
     def __str__(self) -> str:
         return self.name.lower()
+
+
+_SEVERITY_NAMES = {s.name.lower(): s for s in Severity}  # the spelling results are stored in
 
 
 @dataclass(frozen=True)

@@ -152,3 +152,18 @@ def test_a_few_posts_are_audited_without_starting_workers(cli, tmp_path, monkeyp
         (tmp_path / f"p{i}.md").write_text(CLEAN, encoding="utf-8")
     result = cli("check", "--isolated", "-f", "json", str(tmp_path))  # default --jobs: all cores
     assert len(json.loads(result.output)["posts"]) == 3
+
+
+def test_unchanged_posts_are_read_from_the_cache_without_starting_workers(cli, tmp_path, monkeypatch):
+    from clinic_audit import engine
+
+    for i in range(engine.PARALLEL_FROM + 4):
+        (tmp_path / f"p{i:02d}.md").write_text(BROKEN if i % 2 else CLEAN, encoding="utf-8")
+    first = json.loads(cli("check", "--isolated", "-f", "json", "-j", "1", str(tmp_path)).output)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started although every result was cached")
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    again = json.loads(cli("check", "--isolated", "-f", "json", "-j", "2", str(tmp_path)).output)
+    assert again["posts"] == first["posts"]
