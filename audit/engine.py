@@ -163,8 +163,8 @@ def audit_all(
     def flush() -> Iterator[PostResult | InputFailure]:
         if not pending:
             return
-        known = [_is_cached(t, config, stdin_format, cache) for t in pending] if jobs > 1 else [False] * len(pending)
-        to_audit = [t for t, cached in zip(pending, known) if not cached]
+        keys = [_cached_key(t, config, stdin_format, cache) for t in pending] if jobs > 1 else [None] * len(pending)
+        to_audit = [t for t, key in zip(pending, keys) if key is None]
         if jobs <= 1 or len(to_audit) < PARALLEL_FROM:
             yield from map(worker, pending)
         else:
@@ -173,8 +173,11 @@ def audit_all(
             chunk = max(1, min(8, len(to_audit) // (jobs * 8)))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 audited = pool.map(worker, to_audit, chunksize=chunk)
-                for target, cached in zip(pending, known):
-                    yield worker(target) if cached else next(audited)
+                for target, key in zip(pending, keys):
+                    if key is None:
+                        yield next(audited)
+                    else:  # an entry that turned out unreadable is audited here
+                        yield (cache.get(key) if cache else None) or worker(target)
         pending.clear()
 
     for item in targets:
@@ -189,15 +192,16 @@ def audit_all(
     yield from flush()
 
 
-def _is_cached(target: Target, config: Config, stdin_format: str | None, cache: "ResultCache | None") -> bool:
-    """True when the target's current text and settings have a stored result."""
+def _cached_key(target: Target, config: Config, stdin_format: str | None, cache: "ResultCache | None") -> str | None:
+    """The cache key of the target's current text and settings when a result is stored under it, else None."""
     if cache is None:
-        return False
+        return None
     try:
         document = read(target, int(config.effective(target.source)["max-file-size"]), stdin_format)
     except InputError:
-        return False  # a worker reports it
-    return cache.contains(result_key(document, config))
+        return None  # a worker reports it
+    key = result_key(document, config)
+    return key if cache.contains(key) else None
 
 
 def default_jobs() -> int:

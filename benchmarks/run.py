@@ -179,10 +179,10 @@ def main() -> None:
                      f"ratio {parallel / base:.2f}", "≤ 0.75"))
 
         if cache_present():
-            cold = check(corpus, cores)
-            warm = check(corpus, cores, cold=False)
-            rows.append((f"warm rerun (cache), --jobs {cores}, {posts} posts", f"{warm:.2f} s",
-                         f"{cold / warm:.1f}× faster than cold ({cold:.2f} s)", "≥ 10×"))
+            check(corpus, cores)  # fill the cache; the cold figure is the parallel check above
+            warm = min(check(corpus, cores, cold=False) for _ in range(args.rounds))
+            rows.append((f"warm rerun (cache), --jobs {cores}, {posts} posts ({best})", f"{warm:.2f} s",
+                         f"{parallel / warm:.1f}× faster than cold ({parallel:.2f} s)", "≥ 10×"))
         else:
             rows.append(("warm rerun (cache)", "n/a (cache not present)", "", "≥ 10×"))
 
