@@ -11,6 +11,7 @@ from typing import Any, Iterable
 import click
 
 from . import __version__
+from .reports import FORMATS
 
 
 class ExitCode(IntEnum):
@@ -47,7 +48,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=False)
-@click.option("-f", "--format", "fmt", default="text", show_default=True, help="Output format (see --help-formats).")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
+              help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
 @click.option("--isolated", is_flag=True, help="Ignore project configuration files.")
@@ -116,12 +118,10 @@ def check(
     from .result import InputFailure
     from .rule import Severity
     from .sources import discover
-    from clinic_audit.reports import FORMATS, reporter
+    from clinic_audit.reports import reporter
 
     if not sources and not crawl:
         raise click.UsageError("give files, folders, URLs or --crawl URL to audit")
-    if fmt not in FORMATS:
-        raise click.BadParameter(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
     cli_layer = {
         "select": _split(select),
         "extend-select": _split(extend_select),
@@ -258,16 +258,15 @@ def _progress(site_run: Any, quiet: bool) -> Any:
 @main.command("report")
 @click.argument("results", type=click.File("r", encoding="utf-8"))
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Write the HTML report to this folder.")
-@click.option("-f", "--format", "fmt", help="Print the run in this format [default: text, or nothing with --html].")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="Print the run in this format [default: text, or nothing with --html].")
 def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
     """Render a saved run (the output of check --format json) as HTML, Markdown or text."""
-    from clinic_audit.reports import FORMATS, reporter
+    from clinic_audit.reports import reporter
     from clinic_audit.reports.summary import read_run
 
     from .result import InputFailure, PostResult
 
-    if fmt is not None and fmt not in FORMATS:
-        raise click.BadParameter(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})", param_hint="--format")
     try:
         run = read_run(results.read())
     except ValueError as exc:

@@ -167,3 +167,11 @@ def test_unchanged_posts_are_read_from_the_cache_without_starting_workers(cli, t
     monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
     again = json.loads(cli("check", "--isolated", "-f", "json", "-j", "2", str(tmp_path)).output)
     assert again["posts"] == first["posts"]
+
+
+def test_an_unknown_format_names_the_formats_there_are(cli, tmp_path):
+    post = tmp_path / "p.md"
+    post.write_text(CLEAN, encoding="utf-8")
+    result = cli("check", str(post), "-f", "yaml")
+    assert result.exit_code == 2
+    assert "'yaml' is not one of 'text', 'json', 'markdown', 'sarif', 'github', 'junit'" in result.output
