@@ -28,7 +28,7 @@ def test_codes_and_names_are_unique():
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("r", load(), ids=lambda r: r.code)
+@pytest.mark.parametrize("r", list(load()), ids=lambda r: r.code)
 def test_rule_is_declared_fully(r: Rule):
     assert re.fullmatch(r"[A-Z]{2}\d{3}", r.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name)
