@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from typing import Iterable, Iterator
 
 from . import score, suppress
@@ -165,19 +166,17 @@ def audit_all(
             return
         keys = [_cached_key(t, config, stdin_format, cache) for t in pending] if jobs > 1 else [None] * len(pending)
         to_audit = [t for t, key in zip(pending, keys) if key is None]
-        if jobs <= 1 or len(to_audit) < PARALLEL_FROM:
-            yield from map(worker, pending)
-        else:
+        parallel = jobs > 1 and len(to_audit) >= PARALLEL_FROM
+        with ProcessPoolExecutor(max_workers=jobs) if parallel else nullcontext() as pool:
             # Small chunks: a post costs tens of milliseconds, so the per-chunk overhead is
             # negligible, and the last chunks finish close together instead of one core idling.
             chunk = max(1, min(8, len(to_audit) // (jobs * 8)))
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                audited = pool.map(worker, to_audit, chunksize=chunk)
-                for target, key in zip(pending, keys):
-                    if key is None:
-                        yield next(audited)
-                    else:  # an entry that turned out unreadable is audited here
-                        yield (cache.get(key) if cache else None) or worker(target)
+            audited = pool.map(worker, to_audit, chunksize=chunk) if pool else map(worker, to_audit)
+            for target, key in zip(pending, keys):
+                if key is None:
+                    yield next(audited)
+                else:  # cached; an entry that turned out unreadable is audited here
+                    yield (cache.get(key) if cache else None) or worker(target)
         pending.clear()
 
     for item in targets:

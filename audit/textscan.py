@@ -33,6 +33,8 @@ from re import _constants as sre, _parser as sre_parse  # the regex parser of Py
 from typing import Iterable, Sequence
 
 _JOINER = "\n"
+_ANY_DIGIT = "\\d"  # marks a set read from \d, which matches every script's digits, not only 0-9
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 _MIN_LITERAL = 2  # a one-letter literal occurs nearly everywhere; the regex is quicker then
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
@@ -131,6 +133,7 @@ def _characters(arg: list[tuple[object, object]]) -> frozenset[str] | None:
             chars.update(chr(c) for c in range(value[0], value[1] + 1))  # type: ignore[index]
         elif op is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
             chars.update("0123456789")
+            chars.add(_ANY_DIGIT)  # \d also matches other scripts' digits: see TextIndex._texts_holding
         else:
             return None
     return frozenset(chars)
@@ -222,6 +225,8 @@ class TextIndex:
 
     def _texts_holding(self, literals: frozenset[str]) -> set[int]:
         """Indices of the texts that hold one of ``literals`` (lower-cased), found with str.find."""
+        if literals not in self._holding and _ANY_DIGIT in literals and _OTHER_DIGIT.search(self._joined):
+            self._holding[literals] = set(range(len(self.texts)))  # digits outside 0-9: every text may match
         if literals not in self._holding:
             found: set[int] = set()
             starts, count, text = self._starts, len(self.texts), self._lowered

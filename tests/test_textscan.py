@@ -58,7 +58,7 @@ def test_word_list_patterns_are_narrowed_to_the_texts_holding_their_words() -> N
     assert requirement(pattern) == (({"cure"},), ({"miracle"},))
 
 
-DIGITS = frozenset("0123456789")
+DIGITS = frozenset([*"0123456789", "\\d"])  # "\d" marks that other scripts' digits count too
 
 
 @pytest.mark.parametrize(
@@ -131,3 +131,11 @@ def test_phrases_prefer_the_earlier_then_the_longer_overlap() -> None:
 def test_phrases_fall_back_to_the_regex_when_lower_casing_changes_lengths() -> None:
     texts = ["İstanbul clinic: hypertension", "Hypertension"]
     assert TextIndex(texts).phrases(["hypertension"]) == [(0, 17, 29), (1, 0, 12)]
+
+
+def test_digits_of_other_scripts_are_digits_too() -> None:
+    texts = ["٣٠% of adults", "María, ٥٤, came to us", "no numbers here"]
+    assert TextIndex(texts).candidates(re.compile(r"\d+%")) == [0]  # "٣٠" are digits to \d
+    assert TextIndex(["30% of adults", "no numbers"]).candidates(re.compile(r"\d+%")) == [0]
+    story = re.compile(r"\b([A-ZÁÉÍÓÚÑ][a-záéíóúñ]+), \d{1,3},")
+    assert 1 in TextIndex(texts).candidates(story)
