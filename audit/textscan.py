@@ -182,9 +182,6 @@ class TextIndex:
         self._found: dict[re.Pattern[str], list[int]] = {}  # several rules ask for the same pattern
         self._holding: dict[frozenset[str], set[int]] = {}
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
     def candidates(self, pattern: re.Pattern[str]) -> list[int]:
         """Indices, in order, of the texts where ``pattern`` may match; every text it matches is among them."""
         if pattern not in self._found:

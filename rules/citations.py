@@ -62,11 +62,11 @@ def _sentence_index(post: Post) -> TextIndex:
     return post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s in p.sentences]))
 
 
-def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[Sentence, Block]]:
-    """The sentences where any of ``patterns`` may match, with their blocks, in order."""
+def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[int, Sentence, Block]]:
+    """The sentences where any of ``patterns`` may match, with their index and block, in order."""
     sentences = post.sentences
     for i in _sentence_index(post).matching(*patterns):
-        yield sentences[i], post.blocks[sentences[i].block_index]
+        yield i, sentences[i], post.blocks[sentences[i].block_index]
 
 
 def statistics(post: Post) -> dict[int, str]:
@@ -135,9 +135,7 @@ def unlinked_attribution(post: Post, opts: Options) -> Iterable[Hit]:
         The Mayo Clinic [says](https://www.mayoclinic.org/diseases-conditions/back-pain) that most back pain improves within a month.
     """
     stated = statistics(post)
-    for i in _sentence_index(post).matching(_patterns()["according"], _patterns()["verb"]):
-        sentence = post.sentences[i]
-        block = post.blocks[sentence.block_index]
+    for i, sentence, block in _claim_sentences(post, _patterns()["according"], _patterns()["verb"]):
         source = named_attribution(sentence.text)
         if source and not is_cited(post, block, sentence.text):
             also = " (it also states a statistic)" if i in stated else ""
@@ -157,7 +155,7 @@ def vague_attribution(post: Post, opts: Options) -> Iterable[Hit]:
         A 2023 [review](https://pubmed.ncbi.nlm.nih.gov/) found that ice and heat work about as well.
     """
     pattern = _patterns()["vague"]
-    for sentence, block in _claim_sentences(post, pattern):
+    for _, sentence, block in _claim_sentences(post, pattern):
         match = pattern.search(sentence.text)
         if match and not is_cited(post, block, sentence.text):
             yield Hit(sentence.line, f"'{match.group(0)}' with no source", excerpt=sentence.text,
@@ -192,9 +190,9 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
         return
     patterns = _patterns()
     stated = statistics(post)
-    likely = _sentence_index(post).matching(patterns["vague"], patterns["according"], patterns["verb"])
+    likely = {i: s for i, s, _ in _claim_sentences(post, patterns["vague"], patterns["according"], patterns["verb"])}
     claims = [post.sentences[i] for i in sorted(set(stated) | set(likely))
-              if i in stated or patterns["vague"].search(post.sentences[i].text) or named_attribution(post.sentences[i].text)]
+              if i in stated or patterns["vague"].search(likely[i].text) or named_attribution(likely[i].text)]
     if claims:
         yield Hit(claims[0].line, f"{len(claims)} factual claims, but no references and no outbound links",
                   value=len(claims), key="no-references",
