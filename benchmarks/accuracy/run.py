@@ -6,7 +6,8 @@
 
 Labels are tab-separated files (``labels/*.tsv``) of ``file  line  rule  verdict  note``, with no post text:
 
-- ``file`` is relative to the corpus folder; ``rule`` a rule name or code;
+- ``file`` is relative to the corpus folder; ``rule`` a rule name or code; ``line`` 0 for a fact about the
+  whole post (no byline, reading grade), which matches that rule's finding wherever it points;
 - ``verdict`` ``true`` means the post really has that rule's defect at that line (a finding there is right,
   no finding there is a miss); ``false`` means a finding there is wrong;
 - ``note`` says why, in the labeller's words (never the post's).
@@ -124,18 +125,19 @@ def evaluate(labels: list[Label], posts: dict[str, dict], names: dict, tolerance
         for finding in post["findings"]:
             name = finding["name"]
             candidates = by_key.get((file, name), [])
-            near = [l for l in candidates if abs(l.line - int(finding.get("line") or 0)) <= tolerance]
+            at = int(finding.get("line") or 0)
+            near = [l for l in candidates if l.line == 0 or abs(l.line - at) <= tolerance]
             if not near:
                 counts[name]["unlabelled"] += 1
                 continue
-            best = min(near, key=lambda l: abs(l.line - int(finding.get("line") or 0)))
+            best = min(near, key=lambda l: abs(l.line - at) if l.line else 1 << 30)
             counts[name]["tp" if best.verdict else "fp"] += 1
     for (file, name), group in by_key.items():
         if file not in posts:
             continue
         lines = [int(f.get("line") or 0) for f in posts[file]["findings"] if f["name"] == name]
         for label in group:
-            if label.verdict and not any(abs(label.line - line) <= tolerance for line in lines):
+            if label.verdict and not any(label.line == 0 or abs(label.line - line) <= tolerance for line in lines):
                 counts[name]["fn"] += 1
     return counts
 
