@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping, TypeVar
 
+from .language import code_of, supported
 from .registry import Registry
 from .rule import Options, Rule, Severity
 from .select import is_selected
@@ -259,6 +260,9 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
             raise ConfigError(f"{where}: '{key}' must be a {name}, got {value!r}")
     if "profile" in data and data["profile"] not in profiles():
         raise ConfigError(f"{where}: unknown profile '{data['profile']}' (allowed: {', '.join(profiles())})")
+    if "language" in data and code_of(data["language"]) not in supported():
+        raise ConfigError(f"{where}: unsupported language {data['language']!r} (supported: {', '.join(supported())}; "
+                          "posts in other languages are detected and get the language-neutral checks)")
     if "fail-on" in data and data["fail-on"] not in FAIL_ON_CHOICES:
         raise ConfigError(f"{where}: 'fail-on' must be one of {', '.join(FAIL_ON_CHOICES)}, got {data['fail-on']!r}")
     for key in ("select", "ignore", "extend-select"):

@@ -95,6 +95,7 @@ def audit_post(post: Post, config: Config) -> PostResult:
         source=post.source,
         title=post.title,
         language=post.language,
+        language_source=post.language_source,
         format=post.format,
         score=total,
         grade=score.letter(total),

@@ -111,7 +111,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
         db.execute("PRAGMA foreign_keys = ON")
         with _transaction(db):
             for statement in filter(str.strip, SCHEMA.split(";")):
@@ -119,6 +119,19 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise HistoryError(f"{path} is not a usable history database: {exc}") from None
     return db
+
+
+def _set_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL; SQLite does not wait on its busy handler for this, so a run racing another retries."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class _transaction:

@@ -153,6 +153,7 @@ class Post:
     title_line: int = 0
     title_is_h1: bool = False  # the title renders as the page's H1 (front matter, inferred text title)
     language: str = "en"
+    language_source: str = "default"  # "declared", "configured", "detected" or "default"
     footnotes: tuple[FootnoteDef, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for excerpts and columns

@@ -22,12 +22,14 @@ class PostResult:
     metrics: dict[str, Any]
     findings: tuple[Finding, ...]
     document: dict[str, Any] = field(default_factory=dict, compare=False)
+    language_source: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "title": self.title,
             "language": self.language,
+            "language_source": self.language_source,
             "format": self.format,
             "score": self.score,
             "grade": self.grade,
@@ -44,6 +46,7 @@ class PostResult:
             source=source,
             title=data.get("title", ""),
             language=data.get("language", "en"),
+            language_source=data.get("language_source", "default"),
             format=data.get("format", ""),
             score=int(data.get("score", 0)),
             grade=data.get("grade", ""),
@@ -77,7 +80,10 @@ def document_outline(post: Post) -> dict[str, Any]:
             entry["items"] = [{"line": item.line, "text": item.plain} for item in block.items]
             entry["ordered"] = block.ordered
         blocks.append(entry)
-    return {"title_is_h1": post.title_is_h1, "title_line": post.title_line, "blocks": blocks}
+    outline: dict[str, Any] = {"title_is_h1": post.title_is_h1, "title_line": post.title_line, "blocks": blocks}
+    if "content" in post.meta:  # which element of an HTML page was audited, and what was dropped as site chrome
+        outline["content"] = post.meta["content"]
+    return outline
 
 
 def run_to_dict(posts: Iterable[PostResult], errors: Iterable[InputFailure]) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from enum import IntEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from .language import neutral, supported
+
 if TYPE_CHECKING:
     from .model import Post
 
@@ -197,7 +199,10 @@ class Rule:
         return next((o for o in self.options if o.name == name), None)
 
     def applies_to(self, language: str) -> bool:
-        return not self.languages or language in self.languages
+        """Rules for some languages run on those; the others on supported languages, or anywhere when neutral."""
+        if self.languages:
+            return language in self.languages
+        return language in supported() or self.family in neutral() or self.code in neutral()
 
 
 def rule(

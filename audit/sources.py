@@ -154,6 +154,6 @@ def sniff_format(text: str) -> str:
     head = text.lstrip()[:2000].lower()
     if head.startswith(("<!doctype", "<html", "<article", "<main", "<body", "<div", "<section", "<h1", "<p")):
         return "html"
-    if head.startswith("---") or re.search(r"^#{1,6} \S", text, re.MULTILINE) or "](" in head:
+    if head.startswith(("---", "+++")) or re.search(r"^#{1,6} \S", text, re.MULTILINE) or "](" in head:
         return "markdown"
     return "text"

@@ -251,6 +251,35 @@ def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
                   value=f"H{first.level}", limit="H1", suggestion="Start the post with its H1.")
 
 
+@rule("HD009", "heading-marker-in-html", "headings", "warning")
+def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
+    """A Markdown heading written right under raw HTML, which CommonMark sites show as literal '## …' text.
+
+    Why: an HTML block runs to the next blank line, so Hugo, Gatsby, Eleventy and other CommonMark sites print the
+    '##' and the heading is lost from the outline patients and search engines read.
+    Fix: leave a blank line between the HTML and the heading.
+    Bad:
+        # Knee pain
+
+        <div class="note">Call us if the swelling lasts.</div>
+        ## When to see us
+
+        Come in if the pain lasts a week.
+    Good:
+        # Knee pain
+
+        <div class="note">Call us if the swelling lasts.</div>
+
+        ## When to see us
+
+        Come in if the pain lasts a week.
+    """
+    for entry in post.meta.get("swallowed_headings", ()):
+        marker = "#" * int(entry["level"])
+        yield Hit(int(entry["line"]), f"'{marker} {entry['text']}' follows HTML with no blank line, so it shows as text",
+                  excerpt=f"{marker} {entry['text']}", suggestion="Add a blank line before the heading.")
+
+
 RULES = (
     missing_h1,
     multiple_h1,
@@ -260,4 +289,5 @@ RULES = (
     long_heading,
     long_text_without_subheading,
     first_heading_not_top_level,
+    heading_marker_in_html,
 )

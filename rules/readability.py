@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
+from clinic_audit.language import supported
 from clinic_audit.model import PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textscan import TextIndex
@@ -476,6 +477,31 @@ def _inflesz_band(score: float) -> str:
     return next(label for floor, label in INFLESZ_BANDS if score >= floor)
 
 
+@rule("RD012", "unsupported-language", "readability", "info")
+def unsupported_language(post: Post, opts: Options) -> Iterable[Hit]:
+    """The post is in a language the word lists and formulas do not cover; only language-neutral checks ran.
+
+    Why: English formulas and word lists give wrong verdicts on other languages, so they are not applied.
+    Fix: nothing to fix in the post; set `language` (or the post's own `lang`) if the language was misjudged.
+    Bad:
+        ---
+        lang: de
+        ---
+        Die Zahnreinigung entfernt Beläge, die sich mit der Zeit auf den Zähnen bilden.
+    Good:
+        ---
+        lang: en
+        ---
+        A dental cleaning removes the plaque that builds up on teeth over time.
+    """
+    if post.language not in supported():
+        how = {"detected": "detected", "declared": "declared by the post", "configured": "configured"}.get(
+            post.language_source, post.language_source)
+        yield Hit(_first_prose_line(post) if post.blocks else 1,
+                  f"language '{post.language}' ({how}) is not supported ({', '.join(supported())}): readability, "
+                  "citation and trust checks were skipped", value=post.language, key="unsupported-language")
+
+
 RULES = (
     reading_grade,
     flesch_reading_ease,
@@ -488,4 +514,5 @@ RULES = (
     small_sample,
     fernandez_huerta,
     inflesz,
+    unsupported_language,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Post
+from ..model import Block, Post
 from ..sources import Document
 
 
@@ -25,9 +25,17 @@ def parse(document: Document, html_selector: str | None = None, language: str | 
     return parse_text(document, language)
 
 
-def normalise_language(value: object, fallback: str = "en") -> str:
-    """A two-letter language code from 'es-MX', 'en_US', 'Spanish' and the like."""
-    if not isinstance(value, str) or not value.strip():
-        return fallback
-    code = value.strip().lower().replace("_", "-").split("-")[0]
-    return {"spanish": "es", "español": "es", "english": "en"}.get(code, code)
+def decide_language(declared: object, configured: object, blocks: tuple[Block, ...] | list[Block]) -> dict[str, str]:
+    """``language`` and ``language_source`` for a Post: declared, else configured, else detected from the text."""
+    from ..language import decide
+
+    sample: list[str] = []
+    size = 0
+    for block in blocks:
+        for text in (block.text, *(item.text for item in block.items)):
+            sample.append(text)
+            size += len(text)
+        if size > 20_000:
+            break
+    language, source = decide(declared, configured, "\n".join(sample))
+    return {"language": language, "language_source": source}

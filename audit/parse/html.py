@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import ParseError, normalise_language
+from . import ParseError, chrome, decide_language
 
 MAX_DEPTH = 400  # deeper nesting is not an article; refuse it with a clear message
 SKIPPED = {"script", "style", "noscript", "template", "nav", "svg", "iframe", "form", "button", "select", "head"}
@@ -41,17 +41,21 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
     tree = _parse_tree(document.text)
     meta = _page_meta(tree)
     _drop_non_text(tree)
-    root = _content_root(tree, selector)
+    root, content = _content_root(tree, selector)
     walker = _Walker()
     try:
         walker.walk(root)
     except RecursionError:
         raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels") from None
     blocks = walker.blocks
+    meta["content"] = content
     first_h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
     lines = tuple(document.text.splitlines())
     title = meta.get("title") or (first_h1.plain if first_h1 else "")
     lang = tree.get("lang") if tree.tag == "html" else None
+    body = next(tree.iter("body"), None)
+    body_lang = body.get("lang") if body is not None else None  # Word's "Save as Web Page" puts it on <body>
+    declared = lang or body_lang or meta.get("og:locale")
     return Post(
         source=document.source,
         format="html",
@@ -60,24 +64,93 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
         title=title,
         title_line=meta.get("title_line", first_h1.line if first_h1 else 0),
         title_is_h1=False,
-        language=normalise_language(lang or meta.get("og:locale"), language or "en"),
+        **decide_language(declared, language, blocks),
         footnotes=tuple(walker.footnotes),
         suppressions=find_directives(lines),
         lines=lines,
     )
 
 
+def fragment_blocks(html: str, first_line: int) -> tuple[list[Block], list[FootnoteDef]]:
+    """Blocks of an HTML fragment (raw HTML inside Markdown) whose first line is ``first_line`` of the post."""
+    # leading line breaks make libxml2 count the post's own lines
+    tree = _parse_tree("\n" * (first_line - 1) + html)
+    _drop_non_text(tree)
+    walker = _Walker()
+    try:
+        walker.walk(next(tree.iter("body"), tree))
+    except RecursionError:
+        raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels") from None
+    return walker.blocks, walker.footnotes
+
+
 def _parse_tree(text: str) -> Any:
-    """The document's root element; an empty or comment-only page is an empty <html>."""
+    """The document's root element, shaped as an HTML5 browser would build it.
+
+    libxml2 follows HTML 4 and predates HTML5's elements; the fix-ups below are
+    the HTML5 tree-construction rules that change what a reader sees.
+    """
     from lxml import etree
 
     declaration = _XML_DECLARATION.match(text)
     if declaration:  # keep its line breaks so every line number stays true
         text = re.sub(r"[^\n]", " ", declaration.group(0)) + text[declaration.end():]
+    # A browser keeps reading after </body> and </html> (HTML5 "after body" mode): blank the tags, keep the lines.
+    text = _LATE_END_TAGS.sub(lambda m: " " * len(m.group(0)), text.replace("\x00", ""))
     # huge_tree lifts libxml2's depth limit of 256, so our own, clearer limit applies
     parser = etree.HTMLParser(huge_tree=True, no_network=True)
-    root = etree.fromstring(text.replace("\x00", ""), parser) if text.strip() else None
-    return root if root is not None else etree.fromstring("<html></html>", parser)
+    root = etree.fromstring(text, parser) if text.strip() else None
+    if root is None:
+        return etree.fromstring("<html></html>", parser)
+    _body_out_of_head(root)
+    _close_paragraphs_at_blocks(root)
+    return root
+
+
+_LATE_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# What HTML5 lets stay in <head>; any other element ends the head and starts the body.
+HEAD_ELEMENTS = {"base", "basefont", "bgsound", "link", "meta", "title", "noscript", "noframes", "style", "script",
+                 "template"}
+# HTML5 block elements that close an open <p> (libxml2 only knows the HTML 4 ones).
+HTML5_BLOCKS = {"section", "article", "aside", "header", "footer", "nav", "main", "figure", "figcaption", "details",
+                "summary", "address", "dialog", "hgroup", "menu", "search", "fieldset", "div", "ul", "ol", "dl", "table",
+                "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "form"}
+
+
+def _body_out_of_head(root: Any) -> None:
+    """Move what libxml2 left in <head> after the first non-head element into <body> (HTML5 "in head" mode)."""
+    from lxml import etree
+
+    head = next((child for child in root if child.tag == "head"), None)
+    if head is None:
+        return
+    stray = None
+    for child in head:
+        if isinstance(child.tag, str) and child.tag not in HEAD_ELEMENTS:
+            stray = child
+            break
+    if stray is None:
+        return
+    moving = [stray, *stray.itersiblings()]
+    body = next((child for child in root if child.tag == "body"), None)
+    if body is None:
+        body = etree.SubElement(root, "body")
+        head.addnext(body)
+    for at, element in enumerate(moving):
+        body.insert(at, element)
+
+
+def _close_paragraphs_at_blocks(root: Any) -> None:
+    """A block element inside <p> closes the paragraph: it and what follows become the p's siblings."""
+    for p in list(root.iter("p")):
+        block = next((child for child in p if isinstance(child.tag, str) and child.tag in HTML5_BLOCKS), None)
+        if block is None:
+            continue
+        moving = [block, *block.itersiblings()]
+        anchor = p
+        for element in moving:
+            anchor.addnext(element)
+            anchor = element
 
 
 def _drop_non_text(tree: Any) -> None:
@@ -90,7 +163,8 @@ def _drop_non_text(tree: Any) -> None:
         br.text = "\n"
 
 
-def _content_root(tree: Any, selector: str | None) -> Any:
+def _content_root(tree: Any, selector: str | None) -> tuple[Any, dict[str, Any]]:
+    """The element holding the post, and what was audited: {"element": …, "dropped": […]}."""
     if selector:
         from cssselect import HTMLTranslator, SelectorError
 
@@ -101,12 +175,19 @@ def _content_root(tree: Any, selector: str | None) -> Any:
         found = tree.xpath(xpath)
         if not found:
             raise ParseError(f"no element matches the selector {selector!r}")
-        return found[0]
-    for path in ("//article", "//main", "//*[@role='main']", "//body"):
+        return found[0], {"element": f"selector {selector}", "dropped": []}
+    dropped = chrome.drop_site_chrome(tree)
+    articles = [a for a in tree.iter("article")]
+    if articles:
+        best = max(articles, key=chrome.text_length)
+        # A page of article cards (related posts) with the post elsewhere: the biggest card is not the post.
+        if len(articles) == 1 or chrome.text_length(best) * 2 >= chrome.text_length(tree):
+            return best, {"element": "article", "dropped": dropped}
+    for path, name in (("//main", "main"), ("//*[@role='main']", "[role=main]"), ("//body", "body")):
         found = tree.xpath(path)
         if found:
-            return found[0]
-    return tree
+            return found[0], {"element": name, "dropped": dropped}
+    return tree, {"element": "html", "dropped": dropped}
 
 
 class _Walker:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 from typing import Any
 
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import frontmatter, normalise_language
+from . import decide_language, frontmatter
+from .html import fragment_blocks
 
 
 @lru_cache(maxsize=1)
@@ -46,11 +49,64 @@ class _Inline:
             elif kind == "footnote_ref":
                 self.footnotes.append(str(child.meta.get("label", child.meta.get("id", ""))))
             elif kind == "html_inline":
-                continue
+                self._html_inline(child.content, line, open_links)
+
+    def _html_inline(self, tag: str, line: int, open_links: list[tuple[str, int, int, str]]) -> None:
+        """Inline HTML as a browser shows it: <a href> is a link, <img> an image, <br> a line break."""
+        match = _TAG.match(tag)
+        if not match:
+            return
+        closing, name = bool(match.group(1)), match.group(2).lower()
+        attributes = _attributes(tag)
+        if name == "a" and not closing:
+            open_links.append((attributes.get("href", ""), line, len(self.text_parts), attributes.get("rel", "")))
+        elif name == "a" and open_links:
+            href, at, start, rel = open_links.pop()
+            self.links.append(Link(href, "".join(self.text_parts[start:]).strip(), at, " ".join(rel.split())))
+        elif name == "img":
+            self.images.append(Image(attributes.get("src", ""), attributes.get("alt"), line))
+        elif name == "br":
+            self.text_parts.append("\n")
 
     @property
     def text(self) -> str:
         return "".join(self.text_parts)
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+# A Markdown heading line inside an HTML block: CommonMark renders it as literal text.
+_SWALLOWED_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*?)[ \t#]*$")
+
+
+_KEY = re.compile(r'^\s*"?([A-Za-z_][\w-]*)"?\s*[:=]')
+
+
+def _key_line(lines: tuple[str, ...], front_matter_lines: int, key: str) -> int:
+    """The line of a front-matter key (YAML, TOML or JSON), or the front matter's second line."""
+    for number, line in enumerate(lines[:front_matter_lines], start=1):
+        match = _KEY.match(line)
+        if match and match.group(1).lower() == key:
+            return number
+    return 2
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(tag):
+        value = next((g for g in match.groups()[1:] if g is not None), "")
+        found.setdefault(match.group(1).lower(), html.unescape(value))
+    return found
+
+
+def _swallowed_headings(content: str, first_line: int) -> list[dict[str, Any]]:
+    """'## Heading' lines an HTML block swallowed (no blank line after the HTML): shown as text, not headings."""
+    out = []
+    for offset, line in enumerate(content.splitlines()):
+        match = _SWALLOWED_HEADING.match(line)
+        if match and offset > 0:
+            out.append({"line": first_line + offset, "level": len(match.group(1)), "text": match.group(2)})
+    return out
 
 
 def parse_markdown(document: Document, language: str | None = None) -> Post:
@@ -58,6 +114,7 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
     tokens = _parser().parse(body)
     blocks: list[Block] = []
     footnotes: list[FootnoteDef] = []
+    swallowed: list[dict[str, Any]] = []
     i = 0
     n = len(tokens)
 
@@ -121,13 +178,17 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
         elif kind == "footnote_block_open":
             i = _footnotes(tokens, i, footnotes, line_of, collect_inline)
         elif kind == "html_block":
-            text = _html_block_text(tok.content)
-            if text:
-                blocks.append(Block(PARAGRAPH, text, line_of(tok)))
+            # raw HTML is real structure on the rendered page: headings, lists, links, images
+            html_blocks, html_notes = fragment_blocks(tok.content, line_of(tok))
+            blocks.extend(html_blocks)
+            footnotes.extend(html_notes)
+            swallowed.extend(_swallowed_headings(tok.content, line_of(tok)))
             i += 1
         else:
             i += 1
 
+    if swallowed:
+        meta = {**meta, "swallowed_headings": swallowed}
     title = str(meta.get("title") or "").strip()
     first_h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
     lines = tuple(document.text.splitlines())
@@ -137,9 +198,9 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
         blocks=tuple(blocks),
         meta=meta,
         title=title or (first_h1.plain if first_h1 else ""),
-        title_line=(2 if title else (first_h1.line if first_h1 else 0)),
+        title_line=(_key_line(lines, offset, "title") if title else (first_h1.line if first_h1 else 0)),
         title_is_h1=bool(title),
-        language=normalise_language(meta.get("lang") or meta.get("language"), language or "en"),
+        **decide_language(meta.get("lang") or meta.get("language") or meta.get("locale"), language, blocks),
         footnotes=tuple(footnotes),
         suppressions=find_directives(lines),
         lines=lines,
@@ -191,11 +252,3 @@ def _footnotes(tokens: list[Any], i: int, out: list[FootnoteDef], line_of: Any, 
             j = end
         j += 1
     return j + 1
-
-
-def _html_block_text(html: str) -> str:
-    """Visible text of a raw HTML block inside Markdown (comments and tags dropped)."""
-    import re
-
-    without_comments = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
-    return re.sub(r"<[^>]+>", " ", without_comments).strip()

@@ -18,7 +18,7 @@ import re
 from ..model import HEADING, LIST, PARAGRAPH, Block, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import normalise_language
+from . import decide_language
 
 BULLET = re.compile(r"^\s*(?:[•◦▪●·\-*–]|\d{1,2}[.)])(?:\s+|$)")
 MAX_HEADING_WORDS = 16
@@ -75,7 +75,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
         title=title,
         title_line=title_line,
         title_is_h1=False,  # the inferred title is already an H1 block
-        language=normalise_language(None, language or "en"),
+        **decide_language(None, language, blocks),
         suppressions=find_directives(lines),
         lines=lines,
     )
