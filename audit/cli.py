@@ -170,6 +170,8 @@ def check(
         cache = ResultCache(config.root)
     worst: Severity | None = None
     failed_inputs = 0
+    skipped_inputs = 0
+    audited_posts = 0
     regressed = False
     from .web.pipeline import wants_site_run
 
@@ -186,12 +188,17 @@ def check(
             if progress is not None:
                 progress.step(isinstance(result, InputFailure))
             if isinstance(result, InputFailure):
-                failed_inputs += 1
+                if result.skipped:
+                    skipped_inputs += 1
+                else:
+                    failed_inputs += 1
                 for sink in sinks:
                     sink.failure(result)
                 if output or fmt != "text":
-                    click.echo(f"clinic-audit: {result.source}: {result.message}", err=True)
+                    what = "skipped: " if result.skipped else ""
+                    click.echo(f"clinic-audit: {result.source}: {what}{result.message}", err=True)
                 continue
+            audited_posts += 1
             for transform in transforms:
                 result = transform(result)
             for sink in sinks:
@@ -224,9 +231,31 @@ def check(
             stream.close()
     if failed_inputs:
         sys.exit(ExitCode.ERROR)
+    if not audited_posts and (not skipped_inputs or any(Path(s).is_dir() for s in sources if s != "-")):
+        # a folder that audits nothing is a mistake; explicitly named files that are not posts are fine
+        click.echo(f"clinic-audit: {_nothing_audited(sources, settings['include'], skipped_inputs)}", err=True)
+        sys.exit(ExitCode.ERROR)
     if threshold != "never" and worst is not None and worst >= Severity.parse(threshold) or regressed:
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.OK)
+
+
+def _nothing_audited(sources: Iterable[str], include: Iterable[str], skipped: int) -> str:
+    """Why a run audited no post: what was skipped, and which files the folders hold instead."""
+    if skipped:
+        return f"no post was audited: {skipped} input{'s were' if skipped != 1 else ' was'} skipped (see above)"
+    patterns = ", ".join(include)
+    others: dict[str, int] = {}
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            for count, found in enumerate(path.rglob("*")):
+                if count > 10_000:
+                    break
+                if found.is_file():
+                    others[found.suffix.lower() or found.name] = others.get(found.suffix.lower() or found.name, 0) + 1
+    held = ", ".join(f"{n} {kind}" for kind, n in sorted(others.items(), key=lambda kv: -kv[1])[:6])
+    return f"no post was audited: no file matches {patterns}" + (f" (found {held})" if held else "")
 
 
 def _site_run(config: Any, sources: Iterable[str], crawl: tuple[str, ...], jobs: int | None, db: str | None,

@@ -18,7 +18,7 @@ from .cache import ResultCache, result_key
 from .config import Config, RuleSetting
 from .internal import rule_crashed, unused_suppression
 from .model import Post
-from .parse import ParseError, parse
+from .parse import NotAPost, ParseError, check_body, parse
 from .registry import SCORED_FAMILIES
 from .result import InputFailure, PostResult, document_outline
 from .rule import Finding, Hit, Rule, Severity, fingerprint
@@ -110,6 +110,7 @@ def audit_document(document: Document, config: Config) -> PostResult:
     """Parse and audit one decoded document (raises ParseError for unparseable input)."""
     effective = config.effective(document.source)
     post = parse(document, effective.get("html-selector"), effective.get("language"))
+    check_body(post)
     return audit_post(post, config)
 
 
@@ -131,6 +132,8 @@ def audit_target(
         return InputFailure(exc.source, exc.message)
     except ParseError as exc:
         return InputFailure(target.source, str(exc))
+    except NotAPost as exc:
+        return InputFailure(target.source, str(exc), skipped=True)
     except RecursionError:
         return InputFailure(target.source, "the document is nested too deeply to parse")
 

@@ -62,11 +62,17 @@ class PostResult:
 
 @dataclass(frozen=True)
 class InputFailure:
+    """An input that was not audited: an error (exit 2), or ``skipped`` because it is not a post."""
+
     source: str
     message: str
+    skipped: bool = False
 
-    def to_dict(self) -> dict[str, str]:
-        return {"source": self.source, "message": self.message}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "message": self.message}
+        if self.skipped:
+            out["skipped"] = True
+        return out
 
 
 def document_outline(post: Post) -> dict[str, Any]:
@@ -97,6 +103,7 @@ def run_to_dict(posts: Iterable[PostResult], errors: Iterable[InputFailure]) -> 
         "summary": {
             "posts": len(post_dicts),
             "findings": sum(len(p["findings"]) for p in post_dicts),
-            "errors": len(error_dicts),
+            "errors": sum(1 for e in error_dicts if not e.get("skipped")),
+            "skipped": sum(1 for e in error_dicts if e.get("skipped")),
         },
     }

@@ -63,6 +63,10 @@ class GithubReporter:
             self._write(finding)
 
     def failure(self, failure: InputFailure) -> None:
+        if failure.skipped:
+            self.stream.write(command("notice", f"skipped: {failure.message}", file=report_path(failure.source),
+                                      title="clinic-audit") + "\n")
+            return
         self.failures += 1
         self.stream.write(command("error", f"cannot audit: {failure.message}", file=report_path(failure.source),
                                   title="clinic-audit") + "\n")

@@ -108,8 +108,8 @@ class SarifReporter:
 
     def failure(self, failure: InputFailure) -> None:
         self.notifications.append({
-            "level": "error",
-            "message": {"text": f"cannot audit: {failure.message}"},
+            "level": "note" if failure.skipped else "error",
+            "message": {"text": f"{'skipped' if failure.skipped else 'cannot audit'}: {failure.message}"},
             "locations": [{"physicalLocation": {"artifactLocation": artifact_location(failure.source)}}],
         })
 

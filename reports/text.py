@@ -20,6 +20,7 @@ class TextReporter:
         self.posts = 0
         self.severities: Counter[Severity] = Counter()
         self.failures: list[InputFailure] = []
+        self.skipped: list[InputFailure] = []
         self.score_total = 0
 
     def _paint(self, text: str, code: str) -> str:
@@ -59,6 +60,10 @@ class TextReporter:
         write("\n")
 
     def failure(self, failure: InputFailure) -> None:
+        if failure.skipped:
+            self.skipped.append(failure)
+            self.stream.write(self._paint(f"{failure.source}: skipped: {failure.message}", "2") + "\n")
+            return
         self.failures.append(failure)
         self.stream.write(self._paint(f"{failure.source}: cannot audit: {failure.message}", "31") + "\n")
 
@@ -72,4 +77,6 @@ class TextReporter:
         line = f"{self.posts} post{'s' if self.posts != 1 else ''} audited, {total} finding{'s' if total != 1 else ''} ({counts}){average}"
         if self.failures:
             line += f"; {len(self.failures)} input{'s' if len(self.failures) != 1 else ''} could not be audited"
+        if self.skipped:
+            line += f"; {len(self.skipped)} skipped (not a post)"
         self.stream.write(line + "\n")

@@ -8,7 +8,17 @@
   category name) are dropped.  Later headings are H2: plain text has no levels.
 - Lines starting with "•", "◦", "-", "*", "–" or "1." / "1)" are list items;
   consecutive items form one list.  A bullet with nothing after it is an empty item.
+- A list whose bullets were lost in the copy is still a list: after a lead-in
+  ending in a colon, two or more short lines (each alone or in one run) are its
+  items, not headings.  A single short line ending in "?" after the lead-in is a
+  heading (the lead-in's list really is missing).
+- Button and navigation labels ("Read more", "Descargar PDF"; ``data/chrome.toml``)
+  are dropped; call-to-action labels ("Book now", "Pide tu cita") stay as text
+  but never become headings unless prose follows them.
 - Other runs of lines are paragraphs.
+
+A ``.txt`` file that is plainly not prose (robots.txt, requirements.txt, key = value
+settings, code) is not a post: it is skipped with a notice (``NotAPost``).
 """
 
 from __future__ import annotations
@@ -18,11 +28,12 @@ import re
 from ..model import HEADING, LIST, PARAGRAPH, Block, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import decide_language
+from . import NotAPost, chrome, decide_language
 
 BULLET = re.compile(r"^\s*(?:[•◦▪●·\-*–]|\d{1,2}[.)])(?:\s+|$)")
 MAX_HEADING_WORDS = 16
 MAX_HEADING_CHARS = 110
+SENTENCE_WORDS = 8  # a line of this many words ending in a full stop is a sentence, not a list item
 _REFERENCE_MARKER = re.compile(r"^\s*\[\d+\]")
 # Navigation lines a CMS copy drags along; never the title.
 CHROME = re.compile(
@@ -43,15 +54,72 @@ def looks_like_heading(line: str) -> bool:
     return text[0].isupper() or text[0].isdigit() or text[0] in "¿¡"
 
 
+# Lines of machine files: "Disallow: /x", "key = value", "package==1.2", code ending in ; { } and comments.
+_MACHINE_LINE = re.compile(
+    r"^\s*(?:(?:user-agent|disallow|allow|sitemap|crawl-delay|host)\s*:"
+    r"|[\w.-]+\s*(?:==|>=|<=|~=|!=)\s*[\w.*]+"
+    r"|[A-Za-z_][\w.-]*\s*=\s*\S"
+    r"|[#;]|//"
+    r"|.*[;{}]\s*$)",
+    re.IGNORECASE,
+)
+MACHINE_SHARE = 0.6  # this share of non-blank lines looking like a machine file: not a post
+_MACHINE_NAMES = re.compile(r"(?:^|/)(?:robots|humans|ads|app-ads|security|llms|requirements[\w.-]*|constraints|"
+                            r"license|licence|copying|cmakelists|notice|authors|changelog)\.txt$", re.IGNORECASE)
+
+
+def _not_prose(source: str, lines: tuple[str, ...]) -> str | None:
+    """Why this text file is not a post, or None when it may be one."""
+    if _MACHINE_NAMES.search(source.replace("\\", "/")):
+        return f"{source.rsplit('/', 1)[-1]} is not a post"
+    filled = [line for line in lines[:2000] if line.strip()]
+    if not filled:
+        return None
+    machine = sum(1 for line in filled if _MACHINE_LINE.match(line))
+    sentences = sum(1 for line in filled if len(line.split()) >= 8 and line.rstrip()[-1:] in ".?!")
+    if machine >= MACHINE_SHARE * len(filled) and sentences < 3:
+        return f"looks like settings or code, not a post ({machine} of {len(filled)} lines)"
+    return None
+
+
+def _is_item_line(line: str) -> bool:
+    """A short line that can be a list item whose bullet was lost (no sentence of its own)."""
+    text = line.strip()
+    return bool(text) and len(text) <= MAX_HEADING_CHARS and len(text.split()) <= MAX_HEADING_WORDS \
+        and not text.endswith(":")
+
+
 def parse_text(document: Document, language: str | None = None) -> Post:
     lines = tuple(document.text.splitlines())
-    paragraphs = _runs(lines)
+    reason = _not_prose(document.source, lines)
+    if reason:
+        raise NotAPost(reason)
+    paragraphs = _drop_button_labels(_runs(lines))
     blocks: list[Block] = []
     title, title_line = "", 0
     seen_prose = False
     preamble_headings: list[tuple[int, str]] = []
-    for first, run in paragraphs:
-        standalone = len(run) == 1 and looks_like_heading(run[0])
+    pending_items: list[Block] = []  # short lines after a colon lead-in: a list whose bullets were lost
+    for index, (first, run) in enumerate(paragraphs):
+        if blocks and _ends_lead_in(blocks[-1]) and not pending_items:
+            candidates = _bulletless_items(paragraphs, index)
+            if candidates:
+                pending_items = candidates
+        if pending_items:
+            item = pending_items[0]
+            if item.line == first:
+                # a run of several lines is consumed whole by the items it holds
+                count = sum(1 for it in pending_items if first <= it.line < first + len(run))
+                if count:
+                    if not (blocks and blocks[-1].kind == LIST and blocks[-1].line == -1):
+                        blocks.append(Block(LIST, "", -1))
+                    current = blocks.pop()
+                    blocks.append(Block(LIST, "", item.line if current.line == -1 else current.line,
+                                        items=current.items + tuple(pending_items[:count])))
+                    pending_items = pending_items[count:]
+                    continue
+            pending_items = []
+        standalone = len(run) == 1 and looks_like_heading(run[0]) and not _cta_without_prose(paragraphs, index)
         if not seen_prose and all(looks_like_heading(line) for line in run):
             # chrome and title lines before the first paragraph ("Return to blogs", a category)
             preamble_headings.extend((first + k, line.strip()) for k, line in enumerate(run) if not CHROME.match(line))
@@ -79,6 +147,60 @@ def parse_text(document: Document, language: str | None = None) -> Post:
         suppressions=find_directives(lines),
         lines=lines,
     )
+
+
+def _drop_button_labels(runs: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Runs with button and navigation label lines removed (a run left empty goes)."""
+    out = []
+    for first, run in runs:
+        if not any(chrome.is_button_label(line) for line in run):
+            out.append((first, run))
+            continue
+        kept: list[str] = []
+        start = first
+        for offset, line in enumerate(run):
+            if chrome.is_button_label(line):
+                if kept:
+                    out.append((start, kept))
+                kept = []
+                start = first + offset + 1
+            else:
+                kept.append(line)
+        if kept:
+            out.append((start, kept))
+    return out
+
+
+def _ends_lead_in(block: Block) -> bool:
+    return block.kind == PARAGRAPH and block.text.rstrip().endswith(":")
+
+
+def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> list[Block]:
+    """Items of a bullet-less list starting at ``paragraphs[index]``: two or more short lines, else none.
+
+    The items end at a bullet, a question (the next heading: "How is it treated?") or a full sentence.
+    A run of lines is taken whole or not at all.
+    """
+    items: list[Block] = []
+    for first, run in paragraphs[index:]:
+        if BULLET.match(run[0]) or not all(_is_item_line(line) and not _ends_items(line) for line in run):
+            break
+        items.extend(Block(PARAGRAPH, line.strip(), first + k) for k, line in enumerate(run))
+    return items if len(items) >= 2 else []
+
+
+def _ends_items(line: str) -> bool:
+    text = line.strip()
+    return text.endswith("?") or (text.endswith((".", "!")) and len(text.split()) >= SENTENCE_WORDS)
+
+
+def _cta_without_prose(paragraphs: list[tuple[int, list[str]]], index: int) -> bool:
+    """A call-to-action label ("Book now") with no prose after it: a button, not a heading."""
+    first, run = paragraphs[index]
+    if not chrome.is_action_label(run[0]):
+        return False
+    following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+    return following is None or (len(following[1]) == 1 and looks_like_heading(following[1][0]))
 
 
 def _runs(lines: tuple[str, ...]) -> list[tuple[int, list[str]]]:
