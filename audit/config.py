@@ -24,7 +24,7 @@ from .select import is_selected
 
 T = TypeVar("T")
 
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt")
+DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx")
 DEFAULT_WEIGHTS = {"readability": 30, "headings": 15, "sections": 20, "citations": 20, "seo": 10, "trust": 15}
 DEFAULT_PENALTIES = {"error": 20, "warning": 8, "info": 2}
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")

@@ -90,6 +90,7 @@ class Block:
     links: tuple[Link, ...] = ()
     images: tuple[Image, ...] = ()
     footnote_refs: tuple[str, ...] = ()  # labels of footnote markers in the block
+    bold: bool = False  # every word of the block is bold (a paragraph standing in for a heading, perhaps)
 
     @property
     def plain(self) -> str:

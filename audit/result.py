@@ -89,6 +89,8 @@ def document_outline(post: Post) -> dict[str, Any]:
     outline: dict[str, Any] = {"title_is_h1": post.title_is_h1, "title_line": post.title_line, "blocks": blocks}
     if "content" in post.meta:  # which element of an HTML page was audited, and what was dropped as site chrome
         outline["content"] = post.meta["content"]
+    if "positions" in post.meta:  # "paragraphs" (Word) or "blocks" (one-line exports): what a finding's line counts
+        outline["positions"] = post.meta["positions"]
     return outline
 
 

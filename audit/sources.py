@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text",
+           ".docx": "docx"}
 STDIN = "-"
 SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
@@ -116,6 +117,14 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
         raise InputError(target.source, f"input is over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
     if not data.strip():
         raise InputError(target.source, "file is empty")
+    if fmt == "docx":
+        from .parse import ParseError
+        from .parse.docx import to_html
+
+        try:
+            return Document(target.source, to_html(data), "docx")
+        except ParseError as exc:
+            raise InputError(target.source, str(exc)) from None
     if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(target.source, "looks like a binary file, not HTML, Markdown or text")
     text = decode(target.source, data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from clinic_audit.model import HEADING, Post
+from clinic_audit.model import HEADING, PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textstats import count_words
 
@@ -209,9 +209,9 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
     runs: dict[int, int] = defaultdict(int)
     start_line: dict[int, int] = {}
     run = 0
-    for block in post.blocks:
-        if block.kind == HEADING:
-            run = block.line
+    for index, block in enumerate(post.blocks):
+        if block.kind == HEADING or _pseudo_heading(post, index):
+            run = block.line  # a bold line standing in for a heading breaks the text for readers too (HD010)
             continue
         words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
         runs[run] += words
@@ -280,6 +280,52 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
                   excerpt=f"{marker} {entry['text']}", suggestion="Add a blank line before the heading.")
 
 
+PSEUDO_HEADING_MAX_WORDS = 12
+_SENTENCE_END = tuple(".,;:!")
+
+
+def _pseudo_heading(post: Post, index: int) -> bool:
+    """A short bold-only paragraph, not ending like a sentence, with text after it (markdownlint MD036)."""
+    block = post.blocks[index]
+    if not block.bold or block.kind != PARAGRAPH or block.links:
+        return False
+    text = block.plain
+    if not text or len(text.split()) > PSEUDO_HEADING_MAX_WORDS or text.endswith(_SENTENCE_END):
+        return False
+    following = post.blocks[index + 1] if index + 1 < len(post.blocks) else None
+    return following is not None and following.kind != HEADING and not following.bold
+
+
+@rule("HD010", "bold-paragraph-as-heading", "headings", "warning")
+def bold_paragraph_as_heading(post: Post, opts: Options) -> Iterable[Hit]:
+    """A short paragraph in bold standing where a heading belongs (markdownlint MD036, axe p-as-heading).
+
+    Why: it looks like a heading, but screen readers, search engines and the outline do not see one, so the
+    section it opens is invisible to them.
+    Fix: make it a real heading (## in Markdown, a Heading style in Word, <h2> in HTML).
+    Bad:
+        # Knee pain
+
+        Knee pain is common in runners.
+
+        **When to see us**
+
+        See a physiotherapist if the pain lasts a week.
+    Good:
+        # Knee pain
+
+        Knee pain is common in runners.
+
+        ## When to see us
+
+        See a physiotherapist if the pain lasts a week.
+    """
+    for index, block in enumerate(post.blocks):
+        if _pseudo_heading(post, index):
+            yield Hit(block.line, f"bold paragraph '{block.plain}' stands in for a heading", excerpt=block.plain,
+                      suggestion="Make it a heading of the right level.")
+
+
 RULES = (
     missing_h1,
     multiple_h1,
@@ -290,4 +336,5 @@ RULES = (
     long_text_without_subheading,
     first_heading_not_top_level,
     heading_marker_in_html,
+    bold_paragraph_as_heading,
 )

@@ -20,7 +20,7 @@ class NotAPost(Exception):
 
 def parse(document: Document, html_selector: str | None = None, language: str | None = None) -> Post:
     """Parse a decoded document into the model, dispatching on its format."""
-    if document.format == "html":
+    if document.format in ("html", "docx"):
         from .html import parse_html
 
         return parse_html(document, html_selector, language)

@@ -59,15 +59,16 @@ def drop_site_chrome(tree: Any) -> list[str]:
         if any(el is element or el in element.iterancestors() for el, _ in doomed[-1:]):
             continue
         reason = None
-        if tag in elements and not any(a.tag in scoping for a in element.iterancestors()):
+        if tag in elements and not any(a.tag in scoping for a in element.iterancestors()) \
+                and next(element.iter("article"), None) is None and next(element.iter("main"), None) is None:
             reason = tag
-        elif (element.get("role") or "").strip().lower() in roles:
+        elif (element.get("role") or "").strip().lower() in roles and next(element.iter("h1"), None) is None:
             reason = f"{tag} role={element.get('role')}"
         else:
             marked = _marked_by_class(element, words, values)
             if marked and next(element.iter("h1"), None) is None and text_length(element) * 2 < total:
                 reason = f"{tag} {marked}"
-        if reason and next(element.iter("article"), None) is None and next(element.iter("main"), None) is None:
+        if reason:
             doomed.append((element, reason))
     for element, _ in doomed:
         parent = element.getparent()

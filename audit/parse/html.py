@@ -38,7 +38,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_html(document: Document, selector: str | None = None, language: str | None = None) -> Post:
-    tree = _parse_tree(document.text)
+    text = document.text
+    positions = "lines"
+    if document.format == "docx":
+        positions = "paragraphs"
+    elif _one_long_line(text):
+        # a Google Docs export is one long line: give each block a line, so findings point at blocks, not 1:1
+        text = _BLOCK_TAG.sub("\n", text)
+        positions = "blocks"
+    tree = _parse_tree(text)
     meta = _page_meta(tree)
     _drop_non_text(tree)
     root, content = _content_root(tree, selector)
@@ -49,8 +57,10 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
         raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels") from None
     blocks = walker.blocks
     meta["content"] = content
+    if positions != "lines":
+        meta["positions"] = positions
     first_h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
-    lines = tuple(document.text.splitlines())
+    lines = tuple(text.splitlines())
     title = meta.get("title") or (first_h1.plain if first_h1 else "")
     lang = tree.get("lang") if tree.tag == "html" else None
     body = next(tree.iter("body"), None)
@@ -58,7 +68,7 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
     declared = lang or body_lang or meta.get("og:locale")
     return Post(
         source=document.source,
-        format="html",
+        format=document.format,
         blocks=tuple(blocks),
         meta=meta,
         title=title,
@@ -69,6 +79,14 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
         suppressions=find_directives(lines),
         lines=lines,
     )
+
+
+_BLOCK_TAG = re.compile(r"(?=<(?:p|h[1-6]|li|ul|ol|table|tr|div|section|article|blockquote|br)[\s/>])", re.IGNORECASE)
+
+
+def _one_long_line(text: str) -> bool:
+    """Two or three lines for several kilobytes of HTML: an export with no line breaks."""
+    return len(text) > 3000 and text.count("\n") < 4
 
 
 def fragment_blocks(html: str, first_line: int) -> tuple[list[Block], list[FootnoteDef]]:
@@ -104,6 +122,7 @@ def _parse_tree(text: str) -> Any:
         return etree.fromstring("<html></html>", parser)
     _body_out_of_head(root)
     _close_paragraphs_at_blocks(root)
+    _word_lists(root)
     return root
 
 
@@ -246,7 +265,7 @@ class _Walker:
             level = int(name[1]) if name in HEADINGS else _int(role_level, 2)
             self.blocks.append(Block(HEADING, _all_text(tag), line, level=level, **_inline_parts(tag)))
         elif name == "p":
-            self.blocks.append(Block(PARAGRAPH, _all_text(tag), line, **_inline_parts(tag)))
+            self.blocks.append(Block(PARAGRAPH, _all_text(tag), line, bold=_bold_only(tag), **_inline_parts(tag)))
         elif name in ("ul", "ol"):
             if self._is_footnote_list(tag):
                 return
@@ -284,6 +303,52 @@ class _Walker:
         for li, match in matched:
             self.footnotes.append(FootnoteDef(match.group(1), _all_text(li), li.sourceline or 1))  # type: ignore[union-attr]
         return True
+
+
+def _bold_only(tag: Any) -> bool:
+    """Every visible character of the element is inside <strong> or <b>."""
+    total = "".join("".join(tag.itertext()).split())
+    if not total:
+        return False
+    bold = "".join("".join("".join(b.itertext()) for b in tag.iter("strong", "b") if not any(
+        a.tag in ("strong", "b") for a in b.iterancestors() if a is not tag)).split())
+    return bold == total
+
+
+def _word_lists(root: Any) -> None:
+    """Word's "Save as Web Page" writes list items as <p class=MsoListParagraph…>: make each run a <ul>."""
+    from lxml import etree
+
+    for p in list(root.iter("p")):
+        if not (p.get("class") or "").startswith("MsoListParagraph") or p.getparent() is None:
+            continue
+        previous = p.getprevious()
+        if previous is not None and previous.tag == "ul" and previous.get("data-word-list") == "1":
+            target = previous
+        else:
+            target = etree.Element("ul", {"data-word-list": "1"})
+            target.sourceline = p.sourceline
+            p.addprevious(target)
+        tail = p.tail
+        p.tail = None
+        for marker in p.xpath(".//span[contains(translate(@style, ' ', ''), 'mso-list:Ignore')]"):
+            _remove_keeping_tail(marker)
+        p.tag = "li"
+        target.append(p)
+        target.tail = tail
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail, previous = element.tail, element.getprevious()
+    parent.remove(element)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
 
 
 def _all_text(element: Any, skip: list[Any] | tuple[Any, ...] = ()) -> str:

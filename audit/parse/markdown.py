@@ -31,11 +31,19 @@ class _Inline:
         self.images: list[Image] = []
         self.footnotes: list[str] = []
         line = first_line
+        strong = 0  # depth of ** … ** around the current text
+        plain_text = bold_text = False
         open_links: list[tuple[str, int, int, str]] = []  # href, line, start index in text_parts, rel
         for child in token.children or []:
             kind = child.type
             if kind in ("text", "code_inline"):
                 self.text_parts.append(child.content)
+                if child.content.strip():
+                    bold_text, plain_text = bold_text or strong > 0, plain_text or strong == 0
+            elif kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
             elif kind in ("softbreak", "hardbreak"):
                 self.text_parts.append("\n")
                 line += 1
@@ -50,6 +58,8 @@ class _Inline:
                 self.footnotes.append(str(child.meta.get("label", child.meta.get("id", ""))))
             elif kind == "html_inline":
                 self._html_inline(child.content, line, open_links)
+
+        self.bold = bold_text and not plain_text
 
     def _html_inline(self, tag: str, line: int, open_links: list[tuple[str, int, int, str]]) -> None:
         """Inline HTML as a browser shows it: <a href> is a link, <img> an image, <br> a line break."""
@@ -158,7 +168,7 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
             inline = _Inline(tokens[i + 1], line_of(tok))
             blocks.append(
                 Block(PARAGRAPH, inline.text, line_of(tok), links=tuple(inline.links),
-                      images=tuple(inline.images), footnote_refs=tuple(inline.footnotes))
+                      images=tuple(inline.images), footnote_refs=tuple(inline.footnotes), bold=inline.bold)
             )
             i += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):

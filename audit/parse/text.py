@@ -100,6 +100,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     seen_prose = False
     preamble_headings: list[tuple[int, str]] = []
     pending_items: list[Block] = []  # short lines after a colon lead-in: a list whose bullets were lost
+    bulletless = False  # the last block is such a list
     for index, (first, run) in enumerate(paragraphs):
         if blocks and _ends_lead_in(blocks[-1]) and not pending_items:
             candidates = _bulletless_items(paragraphs, index)
@@ -111,14 +112,15 @@ def parse_text(document: Document, language: str | None = None) -> Post:
                 # a run of several lines is consumed whole by the items it holds
                 count = sum(1 for it in pending_items if first <= it.line < first + len(run))
                 if count:
-                    if not (blocks and blocks[-1].kind == LIST and blocks[-1].line == -1):
-                        blocks.append(Block(LIST, "", -1))
-                    current = blocks.pop()
-                    blocks.append(Block(LIST, "", item.line if current.line == -1 else current.line,
-                                        items=current.items + tuple(pending_items[:count])))
+                    taken = tuple(pending_items[:count])
+                    if blocks and blocks[-1].kind == LIST and bulletless:  # the same list goes on
+                        taken = blocks.pop().items + taken
+                    blocks.append(Block(LIST, "", taken[0].line, items=taken))
+                    bulletless = True
                     pending_items = pending_items[count:]
                     continue
             pending_items = []
+        bulletless = False
         standalone = len(run) == 1 and looks_like_heading(run[0]) and not _cta_without_prose(paragraphs, index)
         if not seen_prose and all(looks_like_heading(line) for line in run):
             # chrome and title lines before the first paragraph ("Return to blogs", a category)
@@ -185,8 +187,14 @@ def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> li
     for first, run in paragraphs[index:]:
         if BULLET.match(run[0]) or not all(_is_item_line(line) and not _ends_items(line) for line in run):
             break
+        if items and _stop(run[0]) != _stop(items[0].text):
+            break  # "Age", "Weight" … then "Treatment starts with exercise.": the items are over
         items.extend(Block(PARAGRAPH, line.strip(), first + k) for k, line in enumerate(run))
     return items if len(items) >= 2 else []
+
+
+def _stop(line: str) -> bool:
+    return line.rstrip().endswith((".", "!"))
 
 
 def _ends_items(line: str) -> bool:
