@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Iterator
 
-from clinic_audit.model import HEADING, LIST, Block, Post, Section
+from clinic_audit.model import HEADING, LIST, PARAGRAPH, Block, Post, Section
 from clinic_audit.rule import Hit, Options, rule
 from clinic_audit.textscan import TextIndex
 
@@ -30,7 +30,7 @@ def _has_content(post: Post, section: Section) -> bool:
     return False
 
 
-@rule("SC001", "empty-section", "sections", "error")
+@rule("SC001", "empty-section", "sections", "warning")
 def empty_section(post: Post, opts: Options) -> Iterable[Hit]:
     """A heading with nothing under it before the next heading of the same or higher level.
 
@@ -63,10 +63,39 @@ def empty_section(post: Post, opts: Options) -> Iterable[Hit]:
                       suggestion="Write the section or remove its heading.")
 
 
-def _promises_list(text: str) -> bool:
-    """A paragraph whose last line ends with a colon introduces a list."""
-    stripped = text.rstrip()
-    return stripped.endswith(":") and len(stripped) > 1
+@lru_cache(maxsize=1)
+def _promise_words() -> re.Pattern[str]:
+    words = sorted(_data()["lead_in"]["promises"], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def _promises_list(block: Block) -> bool:
+    """A sentence ending in a colon, with a word that announces a list ("include", "these", "siguientes")."""
+    _, last = _last_line(block)
+    return (last.endswith(":") and not block.bold and len(last.split()) >= _data()["lead_in"]["min_words"]
+            and _promise_words().search(last) is not None)
+
+
+def _section_ends(post: Post, index: int) -> Block | None | bool:
+    """What follows block ``index`` when it ends its section: the next heading, None at the end of the post.
+
+    False when anything else follows — a list, a table, a quote, an image, a subheading (the list is in the
+    subsections), a bold label or more text (which may be the list written as paragraphs).
+    """
+    following = post.blocks[index + 1] if index + 1 < len(post.blocks) else None
+    if following is None:
+        return None
+    if following.kind != HEADING:
+        return False
+    section = post.section_of_block.get(index)
+    level = section.level if section is not None and section.heading is not None else (1 if post.title_is_h1 else 0)
+    if following.level <= level or (level <= 1 and following.level == 2):
+        return following  # the section ends (under the title, the next H2 is the next section)
+    # A deeper heading: its subsections may hold the list ("### Do", "### Don't").  It is a new topic, not an
+    # item, when it reads like one: a question or a phrase of four words or more, answered in prose.
+    after = post.blocks[index + 2] if index + 2 < len(post.blocks) else None
+    topic = following.plain.endswith("?") or len(following.plain.split()) >= 4
+    return following if topic and (after is None or after.kind == PARAGRAPH and not after.bold) else False
 
 
 def _last_line(block: Block) -> tuple[int, str]:
@@ -74,7 +103,7 @@ def _last_line(block: Block) -> tuple[int, str]:
     return block.line + len(lines) - 1, lines[-1].strip()
 
 
-@rule("SC002", "list-lead-in-without-list", "sections", "error")
+@rule("SC002", "list-lead-in-without-list", "sections", "warning")
 def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
     """A lead-in ending in a colon ("Symptoms may include:") that no list follows.
 
@@ -86,7 +115,7 @@ def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
 
         Signs of lupus may include:
 
-        ## Treatment
+        ## How is lupus treated?
 
         Medicine can control flares.
     Good:
@@ -97,20 +126,18 @@ def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
         - joint pain
         - a rash across the cheeks
 
-        ## Treatment
+        ## How is lupus treated?
 
         Medicine can control flares.
     """
-    blocks = post.blocks
-    for i, block in enumerate(blocks):
-        if block.kind == HEADING or block.kind == LIST or not _promises_list(block.text):
+    for i, block in enumerate(post.blocks):
+        if block.kind != PARAGRAPH or not _promises_list(block):
             continue
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if following is not None and following.kind == LIST:
-            continue  # an empty list or empty items are empty-list-item's finding
+        following = _section_ends(post, i)
+        if following is False:
+            continue
         line, lead_in = _last_line(block)
-        what = "the post ends" if following is None else (
-            f"the next heading '{following.plain}'" if following.kind == HEADING else "more text")
+        what = "the post ends" if following is None else f"the next heading '{following.plain}'"
         yield Hit(line, f"'{lead_in}' promises a list, but {what} follows instead", excerpt=lead_in,
                   suggestion="Add the list this sentence introduces, or rewrite the sentence.")
 

@@ -16,6 +16,9 @@ Signs may include:
 ## Care
 
 Rest helps.
+
+- Ice
+-
 """
 
 
@@ -53,7 +56,7 @@ def test_a_new_duplicate_of_a_baselined_finding_is_new(cli, tmp_path):
     post.write_text(OLD, encoding="utf-8")
     baseline = tmp_path / "b.json"
     cli("check", "--isolated", "--no-cache", "--select", "SC002", "--write-baseline", str(baseline), str(post))
-    post.write_text(OLD.replace("## Care", "Signs may include:\n\n## Care"), encoding="utf-8")
+    post.write_text(OLD.replace("## Care", "## Diet\n\nSigns may include:\n\n## Care"), encoding="utf-8")
     assert [f["rule"] for f in _findings(cli, "--select", "SC002", "--baseline", str(baseline), str(post))] == ["SC002"]
 
 

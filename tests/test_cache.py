@@ -11,7 +11,7 @@ import pytest
 
 from clinic_audit import engine
 
-POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of adults have knee pain.\n"
+POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of adults have knee pain.\n\n- Ice\n-\n"
 
 
 @pytest.fixture

@@ -66,6 +66,8 @@ def test_overall_is_the_weighted_mean_capped_by_errors():
 
 
 def test_audit_post_scores_each_family_that_ran():
-    result = audit_post(make_post("# Knee\n\nSigns include:\n\n## Care\n\nRest.\n"), isolated_config(select=["sections", "headings"]))
+    result = audit_post(make_post("# Knee\n\nSigns include:\n\n## Care\n\nRest.\n\n- Ice\n-\n"),
+                        isolated_config(select=["sections", "headings"]))
     assert set(result.scores) == {"sections", "headings"}
-    assert result.scores["sections"] == 80 and result.score <= 69 and result.grade == "D"
+    # an empty list item (error, 20 points) and the lead-in with no list (warning, 8 points)
+    assert result.scores["sections"] == 72 and result.score <= 69 and result.grade == "D"

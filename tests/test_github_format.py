@@ -18,6 +18,9 @@ Signs may include:
 ## Care
 
 Rest helps.
+
+- Ice
+-
 """
 LINE = re.compile(r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),title=([A-Z]+\d+) ([a-z-]+)::(.*)$")
 
@@ -38,7 +41,7 @@ def test_every_finding_is_one_command_line_with_its_location_and_rule(cli, tmp_p
         assert (level, path, int(number), int(col), code, name) == (
             levels[finding["severity"]], "draft.md", finding["line"], finding["column"], finding["rule"], finding["name"])
         assert "\n" not in message and message.startswith(escape_data(finding["message"]))
-    assert "::error file=draft.md,line=7,col=1,title=SC002 list-lead-in-without-list::" in result.stdout
+    assert "::warning file=draft.md,line=7,col=1,title=SC002 list-lead-in-without-list::" in result.stdout
     assert "statistic '40%25' has no source" in result.stdout  # % is escaped in messages
 
 
@@ -70,7 +73,7 @@ def test_paths_are_relative_to_the_working_folder_and_failures_are_errors(cli, t
     result = cli("check", "--isolated", "--no-cache", "--select", "SC002", "-f", "github",
                  str(tmp_path / "sub" / "draft.md"), str(tmp_path / "binary.md"))
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("::error file=sub/draft.md,line=7,col=1,")
+    assert lines[0].startswith("::warning file=sub/draft.md,line=7,col=1,")
     assert lines[1] == ("::error file=binary.md,title=clinic-audit::cannot audit: looks like a binary file, "
                         "not HTML, Markdown or text")
     assert lines[2] == "clinic-audit: 1 finding, 1 input not audited"

@@ -25,7 +25,7 @@ def test_pip_install_ships_one_namespace_with_its_data(tmp_path):
         assert (package / data).is_file(), data
 
     post = tmp_path / "post.md"
-    post.write_text("# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps.\n", encoding="utf-8")
+    post.write_text("# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps.\n\n- Ice\n-\n", encoding="utf-8")
     # The installed copy comes first on the path, ahead of the editable checkout.
     run = subprocess.run(
         [sys.executable, "-c",

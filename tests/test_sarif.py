@@ -23,6 +23,9 @@ Signs may include:
 ## Care
 
 Rest helps.
+
+- Ice
+-
 """
 PAGE = "<html><head><title>Knee</title></head><body><h1>Knee pain</h1><h3>Causes</h3><p>Rest.</p></body></html>"
 
@@ -83,7 +86,7 @@ def test_results_carry_the_same_locations_and_fingerprints_as_the_json_report(cl
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     assert uris == {"posts/sciatica%20draft.md", "posts/knee.html"}  # relative to the root, URI-escaped
     sc002 = next(r for r in run["results"] if r["ruleId"] == "SC002")
-    assert sc002["level"] == "error" and sc002["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
+    assert sc002["level"] == "warning" and sc002["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
 
 
 def test_inputs_that_cannot_be_audited_are_notifications_and_the_log_stays_valid(cli, tmp_path):
