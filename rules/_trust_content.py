@@ -138,7 +138,7 @@ def _claims(post: Post, severity: str) -> Iterator[Hit]:
                 break
 
 
-@rule("TR009", "unsubstantiated-claim", "trust", "error")
+@rule("TR009", "unsubstantiated-claim", "trust", "warning")
 def unsubstantiated_claim(post: Post, opts: Options) -> Iterable[Hit]:
     """Absolute claims: "cure", "guaranteed", "100% effective", "no side effects", "risk-free", "clinically proven".
 

@@ -91,14 +91,29 @@ def named_attribution(sentence: str) -> str | None:
     patterns = _patterns()
     according = patterns["according"].search(sentence)
     if according:
-        return according.group(1).strip(" .,;:")
+        source = according.group(1).strip(" .,;:")
+        return source if is_named_source(source) else None
     unnamed = set(_data()["unnamed_subjects"])
     for verb in patterns["verb"].finditer(sentence):
         subject = sentence[: verb.start()].split(",")[-1].split()
         names = [w for w in subject[-9:] if w[:1].isupper() and w.lower().strip(".’'") not in unnamed]
         if names:
-            return " ".join(subject[subject.index(names[0]):]).strip(" .,;:")
+            source = " ".join(subject[subject.index(names[0]):]).strip(" .,;:")
+            if is_named_source(source):
+                return source
     return None
+
+
+@lru_cache(maxsize=1)
+def _source_words() -> tuple[frozenset[str], re.Pattern[str]]:
+    return frozenset(_data()["source_words"]), re.compile(_data()["acronym"])
+
+
+def is_named_source(subject: str) -> bool:
+    """An organisation, publication, institution or titled person: an institution word, or an acronym."""
+    words, acronym = _source_words()
+    tokens = {t.strip(".,;:()’'\"").lower() for t in subject.split()} | {t.lower() for t in subject.split()}
+    return bool(tokens & words) or acronym.search(subject) is not None
 
 
 @rule("CI001", "uncited-statistic", "citations", "warning")
