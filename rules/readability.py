@@ -297,7 +297,11 @@ def _jargon_forms(terms: tuple[str, ...]) -> dict[str, str]:
 
 
 _NAMED_BEFORE = re.compile(r"\b(also called|known as|called)\s*$", re.IGNORECASE)
-_EXPLAINED_AFTER = re.compile(r"^\s*(\(|—|–|-\s|,\s*(or|also called|also known as|which means|meaning)\b|:\s)", re.IGNORECASE)
+_EXPLAINED_AFTER = re.compile(
+    r"^\s*(\(|—|–|-\s|:\s"
+    r"|,\s*(or|also called|also known as|which means|which is|meaning|that is|i\.e\.|in other words|a kind of|a type of)\b"
+    r"|(is|are|means|refers to|describes)\s+(a|an|the|when|where|pain|swelling|inflammation|damage|how|what)\b)",
+    re.IGNORECASE)
 
 
 def _explained(text: str, start: int, end: int, plain: str) -> bool:
@@ -502,6 +506,37 @@ def unsupported_language(post: Post, opts: Options) -> Iterable[Hit]:
                   "citation and trust checks were skipped", value=post.language, key="unsupported-language")
 
 
+@rule("RD013", "plain-word", "readability", "info", languages=("en",))
+def plain_word(post: Post, opts: Options) -> Iterable[Hit]:
+    """A formal or wordy word with an everyday alternative ("prior to" → "before", "utilize" → "use").
+
+    Why: plain-language guides for health (plainlanguage.gov, CDC Everyday Words) ask for the everyday word;
+    each formal word makes a sentence a little harder for a patient reading in a hurry.
+    Fix: use the everyday word.
+    Bad:
+        # Before your visit
+
+        Please arrive prior to your appointment time.
+    Good:
+        # Before your visit
+
+        Please arrive before your appointment time.
+    """
+    terms = _jargon_lists().get(f"{post.language}_wordy", {})
+    if not terms:
+        return
+    form_to_term = _jargon_forms(tuple(terms))
+    blocks = list(_text_blocks(post))
+    for i, start, end in TextIndex([block.text for block in blocks]).phrases(form_to_term):
+        block = blocks[i]
+        word = block.text[start:end]
+        term = form_to_term.get(word.lower(), "")
+        if term:
+            line = block.line + block.text.count("\n", 0, start)
+            yield Hit(line, f"'{word}': say '{terms[term]}'", excerpt=word, value=word,
+                      suggestion=f"Use '{terms[term]}'.", key=f"{term}@{line}")
+
+
 RULES = (
     reading_grade,
     flesch_reading_ease,
@@ -515,4 +550,5 @@ RULES = (
     fernandez_huerta,
     inflesz,
     unsupported_language,
+    plain_word,
 )
