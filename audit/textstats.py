@@ -19,17 +19,19 @@ from typing import Iterable, Iterator, Sequence
 
 from . import syllables
 
-# Abbreviations whose period does not end a sentence.
+# Abbreviations whose period does not end a sentence (English, then Spanish: "Dra.", "pág.", "EE. UU.").
 _ABBREVIATIONS = (
     "dr mr mrs ms prof sr jr st vs etc e.g i.e u.s u.k a.m p.m no fig approx dept inc ltd co "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft al"
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft al "
+    "dra sra srta sres sras lic ing pág págs núm nº tel ud uds aprox avda av cía dpto ee uu p.ej ej admón"
 ).split()
 _ABBREVIATION_SET = frozenset(_ABBREVIATIONS)
-_WORD_BEFORE_PERIOD = re.compile(r"[A-Za-z]{1,6}(?:\.[A-Za-z])?$")
+_WORD_BEFORE_PERIOD = re.compile(r"[^\W\d_]{1,6}(?:\.[^\W\d_]{1,3})?$")
 _UPPER_NEXT = re.compile(r"\s*[A-Z]")
 # A sentence ends at . ! ? (possibly followed by quotes/brackets) before whitespace,
 # or at a line break followed by nothing (handled by the caller's blocks).
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+# A full stop glued to the next sentence ("damage.Loss of feeling", a CMS copy) ends it too.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|(?<=[a-zà-ÿ])[.!?](?=[A-ZÀ-Ý][a-zà-ÿ])")
 _PLACEHOLDER = "\x00"
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?", re.UNICODE)

@@ -29,7 +29,10 @@ FORMULA_LABELS = {
 }
 GRADE_OPTIONS = [
     Option("max-grade", float, 8.0, "Highest acceptable US school grade (patients: 8 or lower)."),
-    Option("formulas", list, ["smog", "flesch-kincaid"], f"Grade formulas to average: {', '.join(FORMULAS)}."),
+    Option("formulas", list, ["flesch-kincaid", "smog"],
+           f"Grade formulas that must all be over their target: {', '.join(FORMULAS)}."),
+    Option("smog-allowance", float, 2.0, "SMOG's target is max-grade plus this (it runs about 2 grades above the "
+           "others: it is calibrated on full comprehension)."),
     Option("min-sentences", int, 10, "Fewer prose sentences than this: too small a sample to judge."),
     Option("min-words", int, 100, "Fewer prose words than this: too small a sample to judge."),
 ]
@@ -43,16 +46,41 @@ def _large_enough(post: Post, opts: Options) -> bool:
     return post.stats.sentences >= opts.min_sentences and post.stats.words >= opts.min_words
 
 
-def _grade_detail(stats: object, formulas: list[str]) -> str:
-    return ", ".join(f"{FORMULA_LABELS.get(f, f)} {stats.formula(f):.1f}" for f in formulas)  # type: ignore[attr-defined]
+def _grade_detail(stats: object, formulas: list[str], opts: Options | None = None) -> str:
+    def one(f: str) -> str:
+        value = f"{FORMULA_LABELS.get(f, f)} {stats.formula(f):.1f}"  # type: ignore[attr-defined]
+        if opts is not None and f == "smog" and opts.smog_allowance:
+            value += f" (target ≤ {opts.max_grade + opts.smog_allowance:g})"
+        return value
+    return ", ".join(one(f) for f in formulas)
+
+
+def _target(formula: str, opts: Options) -> float:
+    return opts.max_grade + (opts.smog_allowance if formula == "smog" else 0.0)
+
+
+def grade_verdict(stats: object, opts: Options) -> tuple[float, bool]:
+    """(the agreed grade, over target?): every formula is judged against its own target and all must agree.
+
+    Measured on 60 English posts labelled by an editor (benchmarks/accuracy/grade_formulas.py): the mean of
+    SMOG and Flesch-Kincaid against grade 8 agreed with the editor on 83% of posts (every plain public-health
+    page failed it); Flesch-Kincaid ≤ 8 together with SMOG ≤ 10 agreed on 95%.  The agreed grade is the
+    smallest excess, put back on the grade scale: the grade every formula says the text is at least.
+    """
+    formulas = list(opts.formulas) or ["flesch-kincaid"]
+    over = [stats.formula(f) - _target(f, opts) for f in formulas]  # type: ignore[attr-defined]
+    least = min(over)
+    return opts.max_grade + least, least > 0
 
 
 @rule("RD001", "reading-grade", "readability", "warning", options=GRADE_OPTIONS, languages=("en",))
 def reading_grade(post: Post, opts: Options) -> Iterable[Hit]:
     """The post's reading grade is above the target for patients (grade 8 by default).
 
-    The grade is the mean of SMOG (the formula health-literacy research prefers, calibrated on full
-    comprehension) and Flesch-Kincaid (the one word processors show); both are reported.
+    Each formula is judged against its own target and the post fails only when all agree: Flesch-Kincaid
+    (the one word processors show) against grade 8, SMOG (the formula health-literacy research prefers,
+    calibrated on full comprehension, so about 2 grades higher on the same text) against grade 10. On real
+    posts read by an editor this agreed with the editor on 95% of posts; the mean of the two against 8 on 83%.
     Why: about a third of US adults have basic or below-basic health literacy; CDC asks for grade 8 or
     lower, AMA and NIH for grade 6-7. Patients who cannot follow a post cannot act on it.
     Fix: use shorter sentences and everyday words; split long explanations into lists; explain medical
@@ -65,11 +93,11 @@ def reading_grade(post: Post, opts: Options) -> Iterable[Hit]:
     """
     if not _large_enough(post, opts):
         return
-    grade = post.stats.grade(opts.formulas)
-    if grade > opts.max_grade:
+    grade, over = grade_verdict(post.stats, opts)
+    if over:
         yield Hit(
             _first_prose_line(post),
-            f"reading grade {grade:.1f} (target ≤ {opts.max_grade:g}): {_grade_detail(post.stats, opts.formulas)}",
+            f"reading grade {grade:.1f} (target ≤ {opts.max_grade:g}): {_grade_detail(post.stats, opts.formulas, opts)}",
             value=round(grade, 1),
             limit=opts.max_grade,
             key="reading-grade",
@@ -234,8 +262,10 @@ def complex_words(post: Post, opts: Options) -> Iterable[Hit]:
     "warning",
     options=[
         Option("max-grade", float, 8.0, "Highest acceptable grade for a section."),
-        Option("formulas", list, ["smog", "flesch-kincaid"], "Grade formulas to average."),
-        Option("min-sentences", int, 5, "Sections with fewer prose sentences are not judged."),
+        Option("formulas", list, ["flesch-kincaid", "smog"], "Grade formulas that must all be over their target."),
+        Option("smog-allowance", float, 2.0, "SMOG's target is max-grade plus this."),
+        Option("min-sentences", int, 10, "Sections with fewer prose sentences are not judged (SMOG needs a "
+               "sample: it was calibrated on 30 sentences)."),
     ],
     languages=("en",),
 )
@@ -248,6 +278,8 @@ def hardest_section(post: Post, opts: Options) -> Iterable[Hit]:
     Bad:
         # Nerve pain
 
+        Nerve pain can burn or tingle.
+
         ## Causes
 
         Neuropathic discomfort manifests when peripheral neurological structures experience dysfunction.
@@ -259,18 +291,20 @@ def hardest_section(post: Post, opts: Options) -> Iterable[Hit]:
         Nerve pain starts when nerves are hurt.
     """
     worst = None
+    judged = 0
     for section in post.outline.walk():
         stats = post.section_stats(section)
         if stats.sentences < opts.min_sentences:
             continue
-        grade = stats.grade(opts.formulas)
-        if worst is None or grade > worst[0]:
+        judged += 1
+        grade, over = grade_verdict(stats, opts)
+        if over and (worst is None or grade > worst[0]):
             worst = (grade, section, stats)
-    if worst and worst[0] > opts.max_grade:
+    if worst and judged > 1:  # with one section judged, reading-grade already says it
         grade, section, stats = worst
         name = section.heading.plain if section.heading else "the introduction"
         yield Hit(section.line, f"hardest section '{name}': grade {grade:.1f} (target ≤ {opts.max_grade:g}); "
-                  f"{_grade_detail(stats, opts.formulas)}", excerpt=section.heading.plain if section.heading else "",
+                  f"{_grade_detail(stats, opts.formulas, opts)}", excerpt=section.heading.plain if section.heading else "",
                   value=round(grade, 1), limit=opts.max_grade, key=name,
                   suggestion="Rewrite this section first with shorter sentences and plainer words.")
 

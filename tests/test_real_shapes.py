@@ -286,3 +286,12 @@ def test_language_names_are_accepted(cli, tmp_path: Path) -> None:
     data = json.loads(cli("check", str(tmp_path / "a.md"), "--isolated", "--lang", "Spanish", "-f", "json",
                           "--fail-on", "never").output)
     assert (data["posts"][0]["language"], data["posts"][0]["language_source"]) == ("es", "configured")
+
+
+def test_each_line_of_a_cms_copy_is_its_own_paragraph_unless_it_wraps() -> None:
+    text = ("Key Facts\n\nUsually seen in adults over forty.\nGender affected: both men and women\n"
+            "Body parts involved: shoulder\nthe joint and its capsule.\n")
+    post = make_post(text, "text", "facts.txt")
+    assert [b.plain for b in post.blocks[1:]] == ["Usually seen in adults over forty.",
+                                                  "Gender affected: both men and women",
+                                                  "Body parts involved: shoulder the joint and its capsule."]

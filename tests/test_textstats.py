@@ -93,3 +93,14 @@ def test_spanish_formulas():
     # 12 words, 2 sentences, syllables: el(1) do-lor(2) de(1) es-pal-da(3) es(1) co-mún(2) sue-le(2) me-jo-rar(3) en(1) po-cas(2) se-ma-nas(3)
     assert stats.syllables == 21
     assert stats.fernandez_huerta == pytest.approx(206.84 - 60 * 21 / 11 - 1.02 * 11 / 2)
+
+
+def test_a_full_stop_glued_to_the_next_sentence_ends_it() -> None:
+    assert [s for _, s in split_sentences("It can cause nerve damage.Loss of feeling may follow.")] == [
+        "It can cause nerve damage.", "Loss of feeling may follow."]
+
+
+def test_spanish_abbreviations_do_not_end_a_sentence() -> None:
+    text = "La Dra. Ruiz atiende en EE. UU. y en España. Ver pág. 4 del folleto."
+    assert [s for _, s in split_sentences(text)] == ["La Dra. Ruiz atiende en EE. UU. y en España.",
+                                                     "Ver pág. 4 del folleto."]

@@ -193,6 +193,12 @@ def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> li
     return items if len(items) >= 2 else []
 
 
+def _continues(previous: str, line: str) -> bool:
+    """The line carries on the sentence of the line before (a wrapped line starts in lower case)."""
+    text = line.strip()
+    return bool(text) and text[0].islower() and not previous.rstrip().endswith((".", "!", "?", ":"))
+
+
 def _stop(line: str) -> bool:
     return line.rstrip().endswith((".", "!"))
 
@@ -252,6 +258,10 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
             if items:
                 out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
                 items = []
+            if para and not _continues(para[-1], line):
+                # a CMS copy puts each paragraph, table cell or lost bullet on a line of its own
+                out.append(Block(PARAGRAPH, "\n".join(para), para_line))
+                para = []
             if not para:
                 para_line = number
             para.append(line.strip())
