@@ -159,7 +159,9 @@ def missing_date(post: Post, opts: Options) -> Iterable[Hit]:
 
 
 @rule("TR005", "missing-updated-date", "trust", "info",
-      options=[Option("min-age-months", int, 6, "Posts published less than this long ago need no updated date."), _TODAY])
+      options=[Option("min-age-months", int, 6, "Posts published less than this long ago need no updated date."),
+               Option("stale-after-months", int, 12, "Older posts are stale-content's finding (one problem, one "
+                      "finding); keep equal to stale-content's max-age-months."), _TODAY])
 def missing_updated_date(post: Post, opts: Options) -> Iterable[Hit]:
     """An older post shows when it was published but not when it was last updated or reviewed.
 
@@ -170,7 +172,7 @@ def missing_updated_date(post: Post, opts: Options) -> Iterable[Hit]:
     Bad:
         # Knee pain
 
-        Published March 3, 2024
+        Published September 3, 2024
 
         Knee pain is common after 50.
     Good:
@@ -185,7 +187,7 @@ def missing_updated_date(post: Post, opts: Options) -> Iterable[Hit]:
         return
     first = min(published, key=lambda s: s.when)  # type: ignore[arg-type,return-value]
     age = _months_between(first.when, _today(opts))  # type: ignore[arg-type]
-    if age >= opts.min_age_months:
+    if opts.min_age_months <= age <= opts.stale_after_months:
         yield Hit(first.line, f"published {age} months ago with no updated or reviewed date", key="missing-updated",
                   value=age, limit=opts.min_age_months, suggestion="Add 'Last updated <date>' when you revise it.")
 

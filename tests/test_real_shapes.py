@@ -295,3 +295,10 @@ def test_each_line_of_a_cms_copy_is_its_own_paragraph_unless_it_wraps() -> None:
     assert [b.plain for b in post.blocks[1:]] == ["Usually seen in adults over forty.",
                                                   "Gender affected: both men and women",
                                                   "Body parts involved: shoulder the joint and its capsule."]
+
+
+def test_capital_headings_inside_a_cms_copy_are_headings_once() -> None:
+    text = ("CORNS\n\nOVERVIEW\nOverview\nCorns are hard patches of skin that form where shoes rub.\n"
+            "SYMPTOMS OF CORNS\nSymptoms of corns\nA corn hurts when you press on it.\n\nClick to shop for corn caps\n")
+    post = make_post(text, "text", "corns.txt")
+    assert headings(post) == [(1, "CORNS"), (2, "OVERVIEW"), (2, "SYMPTOMS OF CORNS")]

@@ -96,7 +96,8 @@ def label_key(line: str) -> str:
 
 def is_button_label(line: str) -> bool:
     """A CMS button or navigation label ("Read more", "Descargar PDF"): chrome, never a heading."""
-    return label_key(line) in _labels()[0]
+    key = label_key(line)
+    return key in _labels()[0] or (len(key.split()) <= 8 and key.startswith(tuple(data()["text"]["label_prefixes"])))
 
 
 def is_action_label(line: str) -> bool:

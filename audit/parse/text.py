@@ -193,6 +193,13 @@ def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> li
     return items if len(items) >= 2 else []
 
 
+def _caps_heading(line: str) -> bool:
+    """A line in capitals inside a run of lines ("SYMPTOMS OF CORNS"): a heading the copy kept as text."""
+    text = line.strip()
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and looks_like_heading(text)
+
+
 def _continues(previous: str, line: str) -> bool:
     """The line carries on the sentence of the line before (a wrapped line starts in lower case)."""
     text = line.strip()
@@ -243,9 +250,23 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
     para_line = first
     list_line = first
     ordered = False
+    previous_heading = ""
     for offset, line in enumerate(run):
         number = first + offset
         bullet = BULLET.match(line)
+        if previous_heading and line.strip().lower() == previous_heading.lower():
+            continue  # the same heading again in title case, as CMS copies repeat it
+        previous_heading = ""
+        if _caps_heading(line) and len(run) > 1:
+            if para:
+                out.append(Block(PARAGRAPH, "\n".join(para), para_line))
+                para = []
+            if items:
+                out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
+                items = []
+            out.append(Block(HEADING, line.strip(), number, level=2))
+            previous_heading = line.strip()
+            continue
         if bullet:
             if para:
                 out.append(Block(PARAGRAPH, "\n".join(para), para_line))
