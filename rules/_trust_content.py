@@ -216,7 +216,8 @@ def treatment_without_risks(post: Post, opts: Options) -> Iterable[Hit]:
 
 
 @rule("TR012", "missing-crisis-resources", "trust", "warning",
-      options=[Option("locale", str, "US", "Which crisis resources to expect (US, CA, GB, AU, ES, MX).")])
+      options=[Option("locale", str, "auto", "Which crisis resources to expect (US, CA, GB, AU, ES, MX); auto: "
+                      "from the post's language (English US, Spanish ES).")])
 def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     """A mental-health topic (depression, suicide, self-harm, PTSD) with no crisis resource such as 988.
 
@@ -234,19 +235,23 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
 
         If you are thinking about suicide, call or text 988 to reach the Suicide & Crisis Lifeline.
     """
-    locales = data()["crisis"]["locales"]
-    if opts.locale.upper() not in locales:
-        raise ValueError(f"option 'locale' must be one of {', '.join(locales)}, got {opts.locale!r}")
-    resources = locales[opts.locale.upper()]
+    crisis = data()["crisis"]
+    locales = crisis["locales"]
+    locale = opts.locale.upper()
+    if locale == "AUTO":
+        locale = crisis["locale_by_language"].get(post.language, "US")
+    if locale not in locales:
+        raise ValueError(f"option 'locale' must be auto or one of {', '.join(locales)}, got {opts.locale!r}")
+    resources = locales[locale]
     if mentions(post, any_of(resources["resources"])):
         return
-    trigger = any_of(data()["crisis"]["triggers"])
-    for line, text in lines_matching(post, trigger):
-        match = trigger.search(text)
-        if match:
-            yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
-                      key="missing-crisis-resources", suggestion=resources["suggestion"])
-            return
+    trigger = any_of(crisis["triggers"])
+    found = [(line, text, match) for line, text in lines_matching(post, trigger) for match in trigger.finditer(text)]
+    in_outline = any(trigger.search(text) for text in (post.title, *(h.plain for h in post.headings)))
+    if found and (in_outline or len(found) >= crisis["min_mentions"]):
+        line, text, match = found[0]
+        yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
+                  key="missing-crisis-resources", suggestion=resources["suggestion"])
 
 
 @lru_cache(maxsize=1)

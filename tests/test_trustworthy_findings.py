@@ -1,0 +1,146 @@
+"""Findings an editor can trust: the shapes real posts have that used to give wrong findings (issue 12).
+
+Each case is a post written for this test in the shape seen on real clinic sites, with the finding it must or
+must not produce.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic_audit.engine import audit_post
+from clinic_audit.rule import Severity
+from conftest import isolated_config, make_post
+
+
+def codes(text: str, fmt: str = "markdown", source: str = "post.md", **config) -> list[str]:
+    result = audit_post(make_post(text, fmt, source), isolated_config(**config))
+    return [f.rule for f in result.findings]
+
+
+def findings(text: str, fmt: str = "markdown", **config):
+    return audit_post(make_post(text, fmt), isolated_config(**config)).findings
+
+
+# --- Sections: a list that is there in another shape -------------------------------------------
+
+@pytest.mark.parametrize("after", [
+    "### Do\n\n- cool the burn under running water\n\n### Don't\n\n- use ice or butter\n",  # subheadings hold it
+    "| Do | Don't |\n|---|---|\n| cool it | use ice |\n",  # a table
+    "![A burn cooled under a tap](tap.jpg)\n",  # an image
+    "> Cool the burn for twenty minutes.\n",  # a quote
+    "**Cool it.** Hold it under a cool tap.\n\n**Cover it.** Use cling film.\n",  # labelled paragraphs
+    "Safety first<br>Keep children away from the kettle.\n",  # a <br> pseudo-list
+])
+def test_a_lead_in_followed_by_its_list_in_another_shape_is_not_a_missing_list(after: str) -> None:
+    post = f"---\ntitle: Minor burns\n---\n\n## First aid\n\nTo look after a minor burn, follow these steps:\n\n{after}"
+    assert "SC002" not in codes(post, select=["SC002"])
+
+
+def test_a_lead_in_that_ends_its_section_is_a_missing_list_and_a_warning() -> None:
+    post = "# Lupus\n\nSigns of a flare may include:\n\n## How is lupus treated?\n\nMedicine helps.\n"
+    found = [f for f in findings(post, select=["SC002"])]
+    assert [f.rule for f in found] == ["SC002"] and found[0].severity is Severity.WARNING
+
+
+def test_a_bold_label_or_sign_off_ending_in_a_colon_is_not_a_lead_in() -> None:
+    post = "# Gout\n\nGout makes a joint hot and swollen.\n\n**Written by:**\n\n## Next steps\n\nCall us.\n"
+    assert "SC002" not in codes(post, select=["SC002"])
+
+
+def test_a_heading_stacked_on_its_first_subheading_is_not_an_empty_section() -> None:
+    post = "# Knee pain\n\n## Causes\n\n### Injury\n\nA fall or a twist.\n\n### Wear and tear\n\nAge.\n"
+    assert "SC001" not in codes(post, select=["SC001"])
+
+
+def test_only_near_certain_defects_are_errors() -> None:
+    from clinic_audit.registry import load
+
+    errors = {r.name for r in load().rules if r.severity is Severity.ERROR}
+    # broken-internal-link: the site run fetched the link and got an error status
+    assert errors <= {"empty-heading", "empty-list-item", "placeholder-text", "noindex", "rule-crashed",
+                      "broken-internal-link"}
+
+
+# --- Citations: a named source is a source ----------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Ibuprofen alone isn't recommended for children with asthma.",
+    "Brushing your dog's teeth every day shows it you care.",
+    "Regular walking found favour with most of our patients.",
+])
+def test_a_sentence_subject_is_not_a_named_source(sentence: str) -> None:
+    assert "CI002" not in codes(f"# Care\n\n{sentence}\n", select=["CI002"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The American Academy of Dermatology recommends a broad-spectrum sunscreen.",
+    "According to the NHS, most back pain gets better within six weeks.",
+    "Dr. Patel found that night splints eased the pain.",
+])
+def test_an_institution_publication_or_titled_person_is_a_named_source(sentence: str) -> None:
+    assert "CI002" in codes(f"# Care\n\n{sentence}\n", select=["CI002"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "Research also shows that stretching helps.",
+    "Science has shown that sleep heals.",
+    "This treatment is backed by science.",
+    "Gentle exercise is known to ease stiffness.",
+    "As per some studies, massage lowers stress.",
+    "Según varios estudios, caminar reduce el dolor.",
+])
+def test_appeals_to_unnamed_authority_are_vague(sentence: str) -> None:
+    assert "CI003" in codes(f"# Care\n\n{sentence}\n", select=["CI003"])
+
+
+# --- Trust: passing mentions, calls to action, locale ------------------------------------------
+
+def test_a_passing_mention_of_depression_is_not_a_mental_health_topic() -> None:
+    post = ("# Back pain\n\nLong-lasting back pain can affect sleep, mood and work, and some people feel low or "
+            "develop depression. Gentle exercise and physiotherapy help most people.\n")
+    assert "TR012" not in codes(post, select=["TR012"])
+
+
+def test_a_spanish_post_is_pointed_at_spanish_crisis_lines() -> None:
+    post = ("---\nlang: es\n---\n# Depresión\n\nLa depresión es frecuente y tiene tratamiento. Si la depresión "
+            "dura semanas, pide ayuda.\n")
+    found = [f for f in findings(post, select=["TR012"])]
+    assert found and "024" in found[0].suggestion
+
+
+@pytest.mark.parametrize("cta", [
+    "Call today to book a free 15-minute consultation.",
+    "Book your cat's annual check-up with us.",
+    "Please get in touch if the pain lasts.",
+    "Pide tu cita en nuestra clínica.",
+])
+def test_calls_to_action_without_a_link_count(cta: str) -> None:
+    assert "TR015" not in codes(f"# Care\n\nRest the joint for a few days.\n\n{cta}\n", select=["TR015"])
+
+
+def test_an_old_undated_update_is_one_finding_not_two() -> None:
+    post = "---\ntitle: Knee pain\ndate: 2019-01-05\n---\n\nKnee pain is common and usually settles.\n"
+    found = codes(post, select=["TR005", "TR006"])
+    assert found == ["TR006"]
+
+
+# --- Readability -------------------------------------------------------------------------------
+
+def test_plain_short_sentences_with_a_few_long_words_pass_the_grade() -> None:
+    sentence = ("Wash your hands with soap and water for twenty seconds, especially after using the bathroom "
+                "or before eating food. ")
+    plain = "# Handwashing\n\n" + sentence * 12 + "\n"
+    assert "RD001" not in codes(plain, select=["RD001"])
+
+
+def test_a_term_explained_in_its_own_sentence_is_not_jargon() -> None:
+    post = ("# Hay fever\n\nAntihistamines (allergy tablets) ease sneezing. The cream is applied topically, that is, "
+            "on the skin. Plantar fasciitis is pain under the heel.\n")
+    assert "RD008" not in codes(post, select=["RD008"])
+
+
+def test_a_one_section_post_gets_the_grade_once() -> None:
+    hard = "Individuals experiencing neuropathic discomfort frequently require comprehensive multidisciplinary evaluation. "
+    found = codes("# Nerve pain\n\n" + hard * 12 + "\n", select=["RD001", "RD007"])
+    assert found.count("RD001") == 1 and "RD007" not in found
