@@ -85,8 +85,11 @@ def _section_ends(post: Post, index: int) -> Block | None | bool:
     following = post.blocks[index + 1] if index + 1 < len(post.blocks) else None
     if following is None:
         return None
-    if following.kind != HEADING:
-        return False
+    if following.kind != HEADING or re.match(_data()["lead_in"]["item_heading"], following.plain, re.IGNORECASE):
+        return False  # a numbered heading is the list's first item
+    if post.format == "text":
+        # a CMS copy's heading levels are guessed: only a question ("How is it treated?") surely starts a new topic
+        return following if following.plain.endswith("?") else False
     section = post.section_of_block.get(index)
     level = section.level if section is not None and section.heading is not None else (1 if post.title_is_h1 else 0)
     if following.level <= level or (level <= 1 and following.level == 2):
@@ -106,6 +109,11 @@ def _last_line(block: Block) -> tuple[int, str]:
 @rule("SC002", "list-lead-in-without-list", "sections", "warning")
 def list_lead_in_without_list(post: Post, opts: Options) -> Iterable[Hit]:
     """A lead-in ending in a colon ("Symptoms may include:") that no list follows.
+
+    A lead-in is a sentence ending in a colon with a word that announces a list (`[lead_in] promises` in
+    data/sections.toml). It is reported only when it ends its section: the next heading is at the same or a
+    higher level, or a question, or the post ends. A list, table, quote, image, bold label, numbered heading,
+    subheadings that read like items, or more text (the list written as paragraphs) all count as the list.
 
     Why: the reader was promised a list of symptoms, steps or options and gets nothing: the most
     common sign of content lost when a post was copied out of a CMS.
