@@ -193,9 +193,12 @@ def table(counts: dict[str, dict[str, int]], names: dict) -> str:
     return "\n".join(rows)
 
 
-def show(rules: list[str], labels: list[Label], posts: dict[str, dict], names: dict, tolerance: int) -> None:
+def show(rules: list[str], labels: list[Label], posts: dict[str, dict], names: dict, tolerance: int,
+         only: str | None = None) -> None:
     """Each finding of the rules with the verdict and note of its label (for finding what to fix)."""
     wanted = {names.get(r, (r,))[0] for r in rules}
+    if "ALL" in rules:
+        wanted = {name for name, _, _ in names.values()}
     for file, post in sorted(posts.items()):
         for finding in post["findings"]:
             if finding["name"] not in wanted:
@@ -204,10 +207,15 @@ def show(rules: list[str], labels: list[Label], posts: dict[str, dict], names: d
             near = [l for l in labels if l.file == file and names.get(l.rule, (l.rule,))[0] == finding["name"]
                     and (l.line == 0 or abs(l.line - at) <= tolerance)]
             verdict = "unlabelled" if not near else ("TP" if near[0].verdict else "FP")
+            if only and verdict != only:
+                continue
             note = near[0].note if near else ""
             excerpt = " ".join(str(finding.get("excerpt") or "").split())[:100]
-            print(f"{verdict:10} {file}:{at} {finding['name']}: {finding['message'][:110]} | {note} | {excerpt}")
+            print(f"{verdict:10} {file}\t{at}\t{finding['name']}\t{finding['severity']}\t{finding['message'][:140]}"
+                  f" | {note} | {excerpt}")
         for label in labels:
+            if only not in (None, "MISSED"):
+                break
             if label.file == file and label.verdict and names.get(label.rule, (label.rule,))[0] in wanted and not any(
                     f["name"] == names.get(label.rule, (label.rule,))[0]
                     and (label.line == 0 or abs(int(f.get("line") or 0) - label.line) <= tolerance)
@@ -239,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="the clinic-audit command to measure (default: clinic-audit on PATH)")
     parser.add_argument("--dump", nargs="+", metavar="FILE", help="print the findings of these corpus files")
     parser.add_argument("--json", type=Path, help="also write the counts as JSON")
-    parser.add_argument("--show", metavar="RULES", help="list these rules' findings with their labels (comma-separated)")
+    parser.add_argument("--show", metavar="RULES", help="list these rules' findings with their labels (comma-separated; "
+                        "ALL for every rule)")
+    parser.add_argument("--only", choices=["TP", "FP", "unlabelled", "MISSED"], help="with --show: only these")
+    parser.add_argument("--files", nargs="+", metavar="FILE", help="with --show: only these corpus files")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}: nothing to measure (give a folder of posts as the first argument)")
@@ -254,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     names = rule_names(command)
     counts = evaluate(labels, posts, names, args.tolerance)
     if args.show:
-        show(args.show.split(","), labels, posts, names, args.tolerance)
+        chosen = {f: p for f, p in posts.items() if not args.files or f in args.files}
+        show(args.show.split(","), labels, chosen, names, args.tolerance, args.only)
         return 0
     print(f"{len(files)} labelled posts ({len(failures)} could not be audited), {len(labels)} labels, "
           f"{len({f.split('/')[0] for f in files})} sources\n")
