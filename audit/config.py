@@ -25,7 +25,9 @@ from .select import is_selected
 T = TypeVar("T")
 
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx")
-DEFAULT_WEIGHTS = {"readability": 30, "headings": 15, "sections": 20, "citations": 20, "seo": 10, "trust": 15}
+# Readability and trust weigh most: on real posts rated by an editor they track the rating; heading and section
+# structure barely does (benchmarks/accuracy, README "Scores").
+DEFAULT_WEIGHTS = {"readability": 35, "headings": 10, "sections": 10, "citations": 20, "seo": 10, "trust": 20}
 DEFAULT_PENALTIES = {"error": 20, "warning": 8, "info": 2}
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 

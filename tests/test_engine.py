@@ -71,3 +71,15 @@ def test_audit_post_scores_each_family_that_ran():
     assert set(result.scores) == {"sections", "headings"}
     # an empty list item (error, 20 points) and the lead-in with no list (warning, 8 points)
     assert result.scores["sections"] == 72 and result.score <= 69 and result.grade == "D"
+
+
+def test_a_measured_finding_costs_more_the_further_it_misses() -> None:
+    from clinic_audit.rule import Finding, Severity
+
+    def grade(value: float) -> Finding:
+        return Finding("p.md", 1, 1, "RD001", "reading-grade", "readability", Severity.WARNING, "m", value=value,
+                       limit=8.0)
+    near, far = (score.family_scores([grade(v)], ["readability"], {"warning": 8})["readability"] for v in (9, 14))
+    assert (near, far) == (91, 86)  # 8 × 9/8 = 9 points, 8 × 14/8 = 14 points
+    unmeasured = Finding("p.md", 1, 1, "SC002", "x", "sections", Severity.WARNING, "m")
+    assert score.family_scores([unmeasured], ["sections"], {"warning": 8})["sections"] == 92
