@@ -14,9 +14,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Iterator
 
-from clinic_audit.model import Block, Post, Sentence
+from clinic_audit.model import LIST, QUOTE, Block, Post, Sentence
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textscan import TextIndex
+from clinic_audit.textstats import split_sentences
 
 _NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\]]+\]")
 
@@ -58,15 +59,35 @@ def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
     return bool(markers) and bool(post.reference_blocks or post.footnotes)
 
 
+def units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
+    """Every sentence a claim can sit in, with the block that cites it: prose sentences, and the sentences of
+    list items and quotes (not prose for the formulas, but a statistic in a bullet still needs a source)."""
+    return post.shared("citations.units", _units)
+
+
+def _units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
+    out: list[tuple[Sentence, Block]] = [(s, post.blocks[s.block_index]) for s in post.sentences]
+    refs = post.reference_blocks
+    for index, block in enumerate(post.blocks):
+        if index in refs or block.kind not in (LIST, QUOTE):
+            continue
+        for part in block.items if block.kind == LIST else (block,):
+            for offset, text in split_sentences(part.text):
+                line = part.line + part.text.count("\n", 0, offset)
+                out.append((Sentence(text, line, index), part))
+    out.sort(key=lambda unit: unit[0].line)
+    return tuple(out)
+
+
 def _sentence_index(post: Post) -> TextIndex:
-    return post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s in p.sentences]))
+    return post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s, _ in units(p)]))
 
 
 def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[int, Sentence, Block]]:
-    """The sentences where any of ``patterns`` may match, with their index and block, in order."""
-    sentences = post.sentences
+    """The units where any of ``patterns`` may match, with their index and citing block, in order."""
+    found = units(post)
     for i in _sentence_index(post).matching(*patterns):
-        yield i, sentences[i], post.blocks[sentences[i].block_index]
+        yield i, found[i][0], found[i][1]
 
 
 def statistics(post: Post) -> dict[int, str]:
@@ -77,10 +98,11 @@ def statistics(post: Post) -> dict[int, str]:
 def _find_statistics(post: Post) -> dict[int, str]:
     # As the single alternation of every pattern would: the leftmost match, the earlier pattern on a tie.
     index = _sentence_index(post)
+    found = units(post)
     first: dict[int, tuple[int, int, str]] = {}
     for order, pattern in enumerate(_patterns()["statistics"]):
         for i in index.candidates(pattern):
-            match = pattern.search(post.sentences[i].text)
+            match = pattern.search(found[i][0].text)
             if match and (i not in first or (match.start(), order) < first[i][:2]):
                 first[i] = (match.start(), order, match.group(0))
     return {i: first[i][2] for i in sorted(first)}
@@ -128,11 +150,14 @@ def uncited_statistic(post: Post, opts: Options) -> Iterable[Hit]:
     Good:
         About 8% of adults have chronic back pain, according to a [national survey](https://www.cdc.gov/nchs/products/databriefs/db415.htm).
     """
+    found = units(post)
     for i, statistic in statistics(post).items():
-        sentence = post.sentences[i]
-        block = post.blocks[sentence.block_index]
+        sentence, block = found[i]
         if named_attribution(sentence.text):
             continue  # unlinked-attribution reports an attributed sentence, statistic included
+        previous = found[i - 1][0] if i else None
+        if previous is not None and previous.block_index == sentence.block_index and named_attribution(previous.text):
+            continue  # "According to the CDC, … . About 30% …": the source is named just before
         if not is_cited(post, block, sentence.text):
             yield Hit(sentence.line, f"statistic '{statistic.strip()}' has no source", excerpt=sentence.text,
                       suggestion="Link the source of this number in the same sentence or paragraph.")
@@ -206,7 +231,7 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
     patterns = _patterns()
     stated = statistics(post)
     likely = {i: s for i, s, _ in _claim_sentences(post, patterns["vague"], patterns["according"], patterns["verb"])}
-    claims = [post.sentences[i] for i in sorted(set(stated) | set(likely))
+    claims = [units(post)[i][0] for i in sorted(set(stated) | set(likely))
               if i in stated or patterns["vague"].search(likely[i].text) or named_attribution(likely[i].text)]
     if claims:
         yield Hit(claims[0].line, f"{len(claims)} factual claims, but no references and no outbound links",

@@ -302,3 +302,9 @@ def test_capital_headings_inside_a_cms_copy_are_headings_once() -> None:
             "SYMPTOMS OF CORNS\nSymptoms of corns\nA corn hurts when you press on it.\n\nClick to shop for corn caps\n")
     post = make_post(text, "text", "corns.txt")
     assert headings(post) == [(1, "CORNS"), (2, "OVERVIEW"), (2, "SYMPTOMS OF CORNS")]
+
+
+def test_an_html_list_item_holding_markdown_is_not_empty() -> None:
+    post = make_post("# Help\n\n<ul>\n<li>\n\nCall the clinic if the pain is worse.\n\n</li>\n</ul>\n")
+    assert not any(b.kind == LIST and not all(i.plain for i in b.items) for b in post.blocks)
+    assert any(b.plain == "Call the clinic if the pain is worse." for b in post.blocks)

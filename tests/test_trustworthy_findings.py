@@ -144,3 +144,26 @@ def test_a_one_section_post_gets_the_grade_once() -> None:
     hard = "Individuals experiencing neuropathic discomfort frequently require comprehensive multidisciplinary evaluation. "
     found = codes("# Nerve pain\n\n" + hard * 12 + "\n", select=["RD001", "RD007"])
     assert found.count("RD001") == 1 and "RD007" not in found
+
+
+@pytest.mark.parametrize("sentence", [
+    "About 1/4 of adults will have this at some point.",
+    "Smokers are more than twice as likely to get gum disease.",
+    "About half of patients feel better within a week.",
+    "It affects one in a thousand people.",
+    "Your spine carries ten times your weight when you lift badly.",
+    "Una de cada mil personas lo padece.",
+    "Millones de personas sufren dolor de espalda.",
+    "Smokers are 3x more likely to lose teeth.",
+])
+def test_statistics_in_many_shapes_need_a_source(sentence: str) -> None:
+    assert "CI001" in codes(f"# Care\n\n{sentence}\n", select=["CI001"])
+
+
+def test_a_statistic_in_a_list_item_needs_a_source_too() -> None:
+    assert "CI001" in codes("# Care\n\nFacts:\n\n- About 30% of adults have knee pain.\n", select=["CI001"])
+
+
+def test_a_statistic_right_after_its_named_source_is_not_uncited() -> None:
+    post = "# Care\n\nAccording to the CDC, back pain is common. About 30% of adults have it.\n"
+    assert "CI001" not in codes(post, select=["CI001"])

@@ -84,6 +84,27 @@ class _Inline:
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_LI_OPEN = re.compile(r"<li[\s>]", re.IGNORECASE)
+_LI_CLOSE = re.compile(r"</li\s*>", re.IGNORECASE)
+
+
+def _open_items_dropped(blocks: list[Block], html: str) -> list[Block]:
+    """``<li>`` left open at the end of an HTML block holds the Markdown that follows: it is not an empty item.
+
+    (``<ul><li>``, a blank line, a Markdown paragraph, ``</li></ul>``: the page shows a list with text in it.)
+    """
+    unclosed = len(_LI_OPEN.findall(html)) - len(_LI_CLOSE.findall(html))
+    if unclosed <= 0:
+        return blocks
+    out = []
+    for block in blocks:
+        if block.kind == LIST:
+            items = tuple(item for item in block.items if item.plain or item.images)
+            if not items:
+                continue
+            block = Block(LIST, block.text, block.line, items=items, ordered=block.ordered)
+        out.append(block)
+    return out
 _ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 # A Markdown heading line inside an HTML block: CommonMark renders it as literal text.
 _SWALLOWED_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*?)[ \t#]*$")
@@ -190,7 +211,7 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
         elif kind == "html_block":
             # raw HTML is real structure on the rendered page: headings, lists, links, images
             html_blocks, html_notes = fragment_blocks(tok.content, line_of(tok))
-            blocks.extend(html_blocks)
+            blocks.extend(_open_items_dropped(html_blocks, tok.content))
             footnotes.extend(html_notes)
             swallowed.extend(_swallowed_headings(tok.content, line_of(tok)))
             i += 1
