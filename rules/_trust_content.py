@@ -86,6 +86,29 @@ def negated(text: str, start: int) -> bool:
     return any(word in neg["words"] or word.endswith("n't") for word in before)
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The words of the claim's clause before ``start``."""
+    head = text[:start]
+    breaks = list(rx(data()["claim_context"]["clause_breaks"]).finditer(head))
+    return head[breaks[-1].end():] if breaks else head
+
+
+def denied_or_hedged(text: str, start: int) -> bool:
+    """A negation or a hedge anywhere earlier in the clause: a denial or a judgement, not an absolute claim."""
+    clause = _clause_before(text, start).lower().replace("’", "'")
+    words = re.findall(r"[\w']+", clause)
+    neg = data()["negation"]["words"]
+    if any(word in neg or word.endswith("n't") for word in words):
+        return True
+    hedges = data()["claim_context"]["hedges"]
+    return any(h in words if " " not in h else h in clause for h in hedges)
+
+
+def _without_idioms(text: str) -> str:
+    """The text with set phrases blanked (same length, so positions hold)."""
+    return rx("|".join(f"(?:{p})" for p in data()["claim_context"]["idioms"])).sub(lambda m: " " * len(m.group(0)), text)
+
+
 def cited(text: str, block: Block) -> bool:
     """A citation in the sentence itself: a linked source named in it, a marker, author-year, DOI or PMID."""
     if any_of(data()["citation"]["patterns"]).search(text) or block.footnote_refs:
@@ -129,9 +152,11 @@ def _claims(post: Post, severity: str) -> Iterator[Hit]:
     for line, text, block in units_matching(post, anything):
         if text.rstrip().endswith("?") or not anything.search(text):
             continue  # a question asks, it does not claim
+        plain = _without_idioms(text)
         for claim in claims:
-            for match in rx(claim["pattern"]).finditer(text):
-                if negated(text, match.start()) or (claim["citable"] and cited(text, block)):
+            for match in rx(claim["pattern"]).finditer(plain):
+                if negated(plain, match.start()) or denied_or_hedged(plain, match.start()) \
+                        or (claim["citable"] and cited(text, block)):
                     continue
                 yield Hit(line, f"'{match.group(0)}': {claim['reason']}", excerpt=text, key=f"{match.group(0).lower()} {text}",
                           suggestion="Remove the claim, or qualify it and cite the evidence in the same sentence.")

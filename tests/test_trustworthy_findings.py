@@ -167,3 +167,28 @@ def test_a_statistic_in_a_list_item_needs_a_source_too() -> None:
 def test_a_statistic_right_after_its_named_source_is_not_uncited() -> None:
     post = "# Care\n\nAccording to the CDC, back pain is common. About 30% of adults have it.\n"
     assert "CI001" not in codes(post, select=["CI001"])
+
+
+# --- Claims: idioms, denials, hedges, Spanish ---------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "As the saying goes, prevention is better than cure.",
+    "You agree to indemnify and hold harmless the clinic and its staff.",
+    "Walking seems risk-free for most of us.",
+    "I would never tell you that massage on its own can cure back pain.",
+    "We will keep treating it until there is a breakthrough in research.",
+    "Más vale prevenir que curar.",
+])
+def test_idioms_denials_and_hedges_are_not_claims(sentence: str) -> None:
+    assert codes(f"# Care\n\n{sentence}\n", select=["TR009", "TR010"]) == []
+
+
+@pytest.mark.parametrize("sentence, rule", [
+    ("Este tratamiento no tiene efectos secundarios.", "TR009"),
+    ("Confirmado: la terapia funciona en todos los casos.", "TR010"),
+    ("Somos la clínica más innovadora a nivel mundial, la más innovadora de todas.", "TR010"),
+    ("Our infusions have no side effects.", "TR009"),
+])
+def test_absolute_and_hype_claims_are_found_in_english_and_spanish(sentence: str, rule: str) -> None:
+    assert rule in codes(f"---\nlang: {'es' if 'Este' in sentence or 'Conf' in sentence or 'Somos' in sentence else 'en'}"
+                         f"\n---\n# Care\n\n{sentence}\n", select=["TR009", "TR010"])
