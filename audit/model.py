@@ -61,6 +61,7 @@ class Image:
     src: str
     alt: str | None
     line: int
+    html: bool = False  # written as an <img> tag, where alt="" marks a decorative image
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,8 @@ def image_missing_alt(post: Post, opts: Options) -> Iterable[Hit]:
     """An image has no alt text.
 
     Why: Lighthouse `image-alt` (axe): screen-reader users and image search depend on alt text.  In HTML,
-    `alt=""` marks a decorative image and passes; Markdown cannot mark one, so an empty alt fails there.
+    `alt=""` marks a decorative image and passes (an `<img>` tag inside Markdown too); Markdown's own `![](…)`
+    cannot mark one, so an empty alt fails there.
     Fix: describe what the image shows, in a short phrase.
     Bad:
         ![](knee-xray.jpg)
@@ -287,7 +288,7 @@ def image_missing_alt(post: Post, opts: Options) -> Iterable[Hit]:
         ![X-ray of a knee with arthritis](knee-xray.jpg)
     """
     for image in post.images:
-        if image.alt is None or (post.format != "html" and not image.alt.strip()):
+        if image.alt is None or (not image.html and not image.alt.strip()):
             yield Hit(image.line, f"image '{image.src}' has no alt text", excerpt=image.src, key=f"alt {image.src}",
                       suggestion="Describe what the image shows.")
 

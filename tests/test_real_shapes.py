@@ -308,3 +308,11 @@ def test_an_html_list_item_holding_markdown_is_not_empty() -> None:
     post = make_post("# Help\n\n<ul>\n<li>\n\nCall the clinic if the pain is worse.\n\n</li>\n</ul>\n")
     assert not any(b.kind == LIST and not all(i.plain for i in b.items) for b in post.blocks)
     assert any(b.plain == "Call the clinic if the pain is worse." for b in post.blocks)
+
+
+def test_title_case_headings_under_capital_ones_are_their_subsections() -> None:
+    text = ("Corns\n\nCorns are hard patches of skin that form where shoes rub.\n\nCAUSES OF CORNS\n\n"
+            "Tight shoes\n\nShoes that squeeze the toes press on the same spot all day.\n")
+    post = make_post(text, "text", "corns.txt")
+    assert headings(post) == [(1, "Corns"), (2, "CAUSES OF CORNS"), (3, "Tight shoes")]
+    assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}

@@ -278,7 +278,7 @@ class _Walker:
         elif name == "table":
             self.blocks.append(Block(TABLE, " ".join(tag.itertext()), line, **_inline_parts(tag)))
         elif name == "img":
-            self.blocks.append(Block(PARAGRAPH, "", line, images=(Image(tag.get("src", ""), tag.get("alt"), line),)))
+            self.blocks.append(Block(PARAGRAPH, "", line, images=(Image(tag.get("src", ""), tag.get("alt"), line, html=True),)))
         elif name in ("br", "hr", "wbr"):
             return
         else:
@@ -403,7 +403,7 @@ def _inline_parts(tag: Any, skip: list[Any] | tuple[Any, ...] = ()) -> dict[str,
             match = _FOOTNOTE_ID.match(href[1:])
             if match:
                 notes.append(match.group(1))
-    images = [Image(str(img.get("src") or ""), img.get("alt"), img.sourceline or 1)
+    images = [Image(str(img.get("src") or ""), img.get("alt"), img.sourceline or 1, html=True)
               for img in tag.iter("img") if img not in excluded]
     return {"links": tuple(links), "images": tuple(images), "footnote_refs": tuple(notes)}
 

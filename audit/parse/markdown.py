@@ -74,7 +74,7 @@ class _Inline:
             href, at, start, rel = open_links.pop()
             self.links.append(Link(href, "".join(self.text_parts[start:]).strip(), at, " ".join(rel.split())))
         elif name == "img":
-            self.images.append(Image(attributes.get("src", ""), attributes.get("alt"), line))
+            self.images.append(Image(attributes.get("src", ""), attributes.get("alt"), line, html=True))
         elif name == "br":
             self.text_parts.append("\n")
 

@@ -137,6 +137,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     if not seen_prose and preamble_headings:  # a post made only of short lines
         title_line, title = preamble_headings[-1]
         blocks.append(Block(HEADING, title, title_line, level=1))
+    blocks = _nest_under_capitals(blocks)
     return Post(
         source=document.source,
         format="text",
@@ -191,6 +192,14 @@ def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> li
             break  # "Age", "Weight" … then "Treatment starts with exercise.": the items are over
         items.extend(Block(PARAGRAPH, line.strip(), first + k) for k, line in enumerate(run))
     return items if len(items) >= 2 else []
+
+
+def _nest_under_capitals(blocks: list[Block]) -> list[Block]:
+    """A copy whose sections are headed in capitals uses title-case headings for their subsections: H3."""
+    if not any(b.kind == HEADING and b.level == 2 and _caps_heading(b.text) for b in blocks):
+        return blocks
+    return [Block(HEADING, b.text, b.line, level=3) if b.kind == HEADING and b.level == 2 and not _caps_heading(b.text)
+            else b for b in blocks]
 
 
 def _caps_heading(line: str) -> bool:
