@@ -206,21 +206,25 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
 
         Stay active, use heat, and take pain relievers if you need them.
     """
-    runs: dict[int, int] = defaultdict(int)
+    runs: dict[int, int] = defaultdict(int)  # by the index of the heading that opens the run (-1: the start)
     start_line: dict[int, int] = {}
-    run = 0
+    run = -1
+    references = post.reference_blocks
     for index, block in enumerate(post.blocks):
         if block.kind == HEADING or _pseudo_heading(post, index):
-            run = block.line  # a bold line standing in for a heading breaks the text for readers too (HD010)
+            run = index  # a bold line standing in for a heading breaks the text for readers too (HD010)
             continue
+        if index in references:
+            continue  # a reference list is not text to read through
         words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
         runs[run] += words
         start_line.setdefault(run, block.line)
-    for heading_line, words in runs.items():
+    for opener, words in runs.items():
         if words > opts.max_words:
-            line = heading_line or start_line[heading_line]
+            line = post.blocks[opener].line if opener >= 0 else start_line[opener]
             yield Hit(line, f"{words} words without a subheading (limit {opts.max_words})",
-                      value=words, limit=opts.max_words, key=f"run {words // 50}",
+                      value=words, limit=opts.max_words,
+                      key=f"run {post.blocks[opener].plain if opener >= 0 else ''}",
                       suggestion="Break the text up with descriptive subheadings.")
 
 

@@ -55,9 +55,13 @@ def empty_section(post: Post, opts: Options) -> Iterable[Hit]:
 
         Rest and gentle exercise help most people.
     """
+    first_h1 = next((i for i, b in enumerate(post.headings) if b.level == 1), 0)
+    above_title = {id(b) for b in post.headings[:first_h1]}
     for section in post.outline.walk():
         if section.heading is None or not section.heading.plain:
             continue  # the preamble, and empty headings (empty-heading reports those)
+        if id(section.heading) in above_title:
+            continue  # a tagline or banner heading above the title is page chrome, not a section
         if not _has_content(post, section):
             yield Hit(section.line, f"section '{section.heading.plain}' is empty", excerpt=section.heading.plain,
                       suggestion="Write the section or remove its heading.")

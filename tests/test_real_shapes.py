@@ -316,3 +316,26 @@ def test_title_case_headings_under_capital_ones_are_their_subsections() -> None:
     post = make_post(text, "text", "corns.txt")
     assert headings(post) == [(1, "Corns"), (2, "CAUSES OF CORNS"), (3, "Tight shoes")]
     assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}
+
+
+def test_numbered_lines_each_before_their_prose_are_subheadings() -> None:
+    text = ("Eye Strain\n\nEye strain is tiredness of the eyes after long use.\n\nCAUSES\n"
+            "1. Screens\nLooking at a screen for hours makes you blink less, so the eyes dry out.\n"
+            "2. Poor light\nReading in dim light makes the eye muscles work harder than they should.\n")
+    post = make_post(text, "text", "eyes.txt")
+    assert headings(post) == [(1, "Eye Strain"), (2, "CAUSES"), (3, "1. Screens"), (3, "2. Poor light")]
+
+
+def test_a_page_builder_body_on_one_line_is_positioned_by_block() -> None:
+    body = "".join(f"<h2>Part {n}</h2><p>{'Rest the joint and keep it moving. ' * 8}</p>" for n in range(10))
+    page = "<html>\n<head>\n<title>T</title>\n</head>\n<body>\n" + body + "\n</body>\n</html>\n"
+    post = make_post(page, "html", "builder.html")
+    assert post.meta["positions"] == "blocks" and len({b.line for b in post.blocks}) == len(post.blocks)
+    assert "HD007" not in {f.rule for f in audit_post(post, isolated_config(select=["HD007"])).findings}
+
+
+def test_a_tagline_heading_above_the_title_is_not_an_empty_section() -> None:
+    page = ("<body><main><h4>CITY CENTRE CHIROPRACTORS</h4><h1>Back pain</h1><p>Back pain is common and "
+            "usually gets better.</p></main></body>")
+    post = make_post(page, "html", "p.html")
+    assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}

@@ -85,8 +85,11 @@ _BLOCK_TAG = re.compile(r"(?=<(?:p|h[1-6]|li|ul|ol|table|tr|div|section|article|
 
 
 def _one_long_line(text: str) -> bool:
-    """Two or three lines for several kilobytes of HTML: an export with no line breaks."""
-    return len(text) > 3000 and text.count("\n") < 4
+    """An export with no line breaks (Google Docs), or a page builder's body on one line: most of the page on
+    one line of several kilobytes, so line numbers would not tell blocks apart."""
+    if len(text) <= 3000:
+        return False
+    return text.count("\n") < 4 or max(map(len, text.split("\n"))) * 2 > len(text)
 
 
 def fragment_blocks(html: str, first_line: int) -> tuple[list[Block], list[FootnoteDef]]:

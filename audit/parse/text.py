@@ -202,6 +202,17 @@ def _nest_under_capitals(blocks: list[Block]) -> list[Block]:
             else b for b in blocks]
 
 
+def _numbered_subheading(run: list[str], offset: int, bullet: re.Match[str]) -> bool:
+    """"1. Extreme lows" on its own, with prose after it and no list item before it: a numbered subheading."""
+    text = run[offset][bullet.end():].strip()
+    if not bullet.group(0).strip()[:1].isdigit() or not text or text.endswith((".", ",", ";", ":")):
+        return False
+    if len(text.split()) > MAX_HEADING_WORDS or (offset and BULLET.match(run[offset - 1])):
+        return False
+    following = run[offset + 1] if offset + 1 < len(run) else ""
+    return bool(following.strip()) and not BULLET.match(following) and len(following.split()) >= SENTENCE_WORDS
+
+
 def _caps_heading(line: str) -> bool:
     """A line in capitals inside a run of lines ("SYMPTOMS OF CORNS"): a heading the copy kept as text."""
     text = line.strip()
@@ -266,15 +277,18 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
         if previous_heading and line.strip().lower() == previous_heading.lower():
             continue  # the same heading again in title case, as CMS copies repeat it
         previous_heading = ""
-        if _caps_heading(line) and len(run) > 1:
+        # headings the copy kept inside a run: "SYMPTOMS OF CORNS" (H2), "1. Extreme lows" before its prose (H3)
+        level = 2 if _caps_heading(line) and len(run) > 1 else (
+            3 if bullet and _numbered_subheading(run, offset, bullet) else 0)
+        if level:
             if para:
                 out.append(Block(PARAGRAPH, "\n".join(para), para_line))
                 para = []
             if items:
                 out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
                 items = []
-            out.append(Block(HEADING, line.strip(), number, level=2))
-            previous_heading = line.strip()
+            out.append(Block(HEADING, line.strip(), number, level=level))
+            previous_heading = line.strip() if level == 2 else ""
             continue
         if bullet:
             if para:
