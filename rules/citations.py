@@ -126,6 +126,13 @@ def named_attribution(sentence: str) -> str | None:
     return None
 
 
+def _in_references(post: Post, source: str) -> bool:
+    """The named source is listed in the post's references: the reader can find it."""
+    name = source.lower().removeprefix("the ").strip()
+    return any(name in post.blocks[i].plain.lower() or any(name in item.plain.lower() for item in post.blocks[i].items)
+               for i in post.reference_blocks)
+
+
 @lru_cache(maxsize=1)
 def _source_words() -> tuple[frozenset[str], re.Pattern[str]]:
     return frozenset(_data()["source_words"]), re.compile(_data()["acronym"])
@@ -135,7 +142,7 @@ def is_named_source(subject: str) -> bool:
     """An organisation, publication, institution or titled person: an institution word, or an acronym."""
     words, acronym = _source_words()
     tokens = {t.strip(".,;:()’'\"").lower() for t in subject.split()} | {t.lower() for t in subject.split()}
-    return bool(tokens & words) or acronym.search(subject) is not None
+    return bool(tokens & words) or acronym.search(subject.strip()) is not None
 
 
 @rule("CI001", "uncited-statistic", "citations", "warning")
@@ -177,7 +184,7 @@ def unlinked_attribution(post: Post, opts: Options) -> Iterable[Hit]:
     stated = statistics(post)
     for i, sentence, block in _claim_sentences(post, _patterns()["according"], _patterns()["verb"]):
         source = named_attribution(sentence.text)
-        if source and not is_cited(post, block, sentence.text):
+        if source and not is_cited(post, block, sentence.text) and not _in_references(post, source):
             also = " (it also states a statistic)" if i in stated else ""
             yield Hit(sentence.line, f"claim attributed to '{source}' has no link or reference{also}",
                       excerpt=sentence.text, suggestion=f"Link what {source} published.")

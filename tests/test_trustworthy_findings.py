@@ -192,3 +192,25 @@ def test_idioms_denials_and_hedges_are_not_claims(sentence: str) -> None:
 def test_absolute_and_hype_claims_are_found_in_english_and_spanish(sentence: str, rule: str) -> None:
     assert rule in codes(f"---\nlang: {'es' if 'Este' in sentence or 'Conf' in sentence or 'Somos' in sentence else 'en'}"
                          f"\n---\n# Care\n\n{sentence}\n", select=["TR009", "TR010"])
+
+
+def test_a_cms_copy_starting_with_its_address_keeps_its_title_and_bare_links_are_sources() -> None:
+    text = ("https://clinic.example/conditions/corns\n\nCORNS\n\nOVERVIEW\nCorns are hard skin where shoes rub. "
+            "About 5% of adults get them each year, and most never see a doctor about it at all.\n\n"
+            "REFERENCES\nFoot health facts. https://www.nhs.uk/conditions/corns-and-calluses/\n")
+    found = codes(text, "text", "corns.txt", select=["HD001", "CI004"])
+    assert found == []
+
+
+def test_a_source_listed_in_the_references_is_not_unlinked() -> None:
+    post = ("# Dengue\n\nAccording to the WHO, dengue has three phases.\n\n## References\n\n"
+            "1. WHO. Dengue and severe dengue. Fact sheet, 2023.\n")
+    assert "CI002" not in codes(post, select=["CI002"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "Omega-3 rich foods (rich in EPA and DHA) have been found to lift mood.",
+    "If the doctor has prescribed it, the leaflet says what to avoid.",
+])
+def test_nutrients_and_generic_people_are_not_named_sources(sentence: str) -> None:
+    assert "CI002" not in codes(f"# Care\n\n{sentence}\n", select=["CI002"])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import HEADING, LIST, PARAGRAPH, Block, Post
+from ..model import HEADING, LIST, PARAGRAPH, Block, Link, Post
 from ..sources import Document
 from ..suppress import find_directives
 from . import NotAPost, chrome, decide_language
@@ -82,6 +82,28 @@ def _not_prose(source: str, lines: tuple[str, ...]) -> str | None:
     return None
 
 
+_URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
+_BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _links(text: str, line: int) -> tuple[Link, ...]:
+    """Bare addresses in copied text are the links the page had (a references list, a source)."""
+    out = []
+    for match in _BARE_URL.finditer(text):
+        url = match.group(0).rstrip(".,;:")
+        out.append(Link(url, url, line + text.count("\n", 0, match.start())))
+    return tuple(out)
+
+
+def _with_links(block: Block) -> Block:
+    if block.kind == LIST:
+        items = tuple(_with_links(item) for item in block.items)
+        return block if items == block.items else Block(LIST, "", block.line, items=items, ordered=block.ordered)
+    if "http" not in block.text:
+        return block
+    return Block(block.kind, block.text, block.line, level=block.level, links=_links(block.text, block.line))
+
+
 def _is_item_line(line: str) -> bool:
     """A short line that can be a list item whose bullet was lost (no sentence of its own)."""
     text = line.strip()
@@ -95,6 +117,9 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     if reason:
         raise NotAPost(reason)
     paragraphs = _drop_button_labels(_runs(lines))
+    # a copy often starts with the page's address on a line of its own: chrome, not prose
+    while paragraphs and all(_URL_LINE.match(line) for line in paragraphs[0][1]):
+        paragraphs = paragraphs[1:]
     blocks: list[Block] = []
     title, title_line = "", 0
     seen_prose = False
@@ -137,7 +162,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     if not seen_prose and preamble_headings:  # a post made only of short lines
         title_line, title = preamble_headings[-1]
         blocks.append(Block(HEADING, title, title_line, level=1))
-    blocks = _nest_under_capitals(blocks)
+    blocks = [_with_links(b) for b in _nest_under_capitals(blocks)]
     return Post(
         source=document.source,
         format="text",
@@ -198,8 +223,12 @@ def _nest_under_capitals(blocks: list[Block]) -> list[Block]:
     """A copy whose sections are headed in capitals uses title-case headings for their subsections: H3."""
     if not any(b.kind == HEADING and b.level == 2 and _caps_heading(b.text) for b in blocks):
         return blocks
-    return [Block(HEADING, b.text, b.line, level=3) if b.kind == HEADING and b.level == 2 and not _caps_heading(b.text)
+    return [Block(HEADING, b.text, b.line, level=3)
+            if b.kind == HEADING and b.level == 2 and (not _caps_heading(b.text) or _NUMBERED.match(b.text))
             else b for b in blocks]
+
+
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s")  # "III. OPERATIVE MANAGEMENT": a subsection
 
 
 def _numbered_subheading(run: list[str], offset: int, bullet: re.Match[str]) -> bool:
