@@ -339,3 +339,18 @@ def test_a_tagline_heading_above_the_title_is_not_an_empty_section() -> None:
             "usually gets better.</p></main></body>")
     post = make_post(page, "html", "p.html")
     assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}
+
+
+def test_numbered_capital_headings_and_their_repeats_are_one_subsection() -> None:
+    text = ("Depression\n\nDepression is common and treatable.\n\nTREATMENT\nTreatment\n\n"
+            "1. MEDICAL THERAPY\n1. Medical therapy\n\nMedicines can lift mood over a few weeks of regular use.\n")
+    post = make_post(text, "text", "d.txt")
+    assert headings(post) == [(1, "Depression"), (2, "TREATMENT"), (3, "1. MEDICAL THERAPY")]
+
+
+def test_a_bold_label_on_its_own_line_is_read_as_a_heading_like_line() -> None:
+    post = make_post("# Yoga for sleep\n\nSome gentle poses help.\n\n**1) Easy forward bend**\nBreathe in slowly and "
+                     "raise the arms.\n")
+    assert [(b.plain, b.bold) for b in post.blocks[1:]] == [
+        ("Some gentle poses help.", False), ("1) Easy forward bend", True), ("Breathe in slowly and raise the arms.", False)]
+    assert post.blocks[3].line == 6

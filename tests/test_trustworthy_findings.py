@@ -214,3 +214,8 @@ def test_a_source_listed_in_the_references_is_not_unlinked() -> None:
 ])
 def test_nutrients_and_generic_people_are_not_named_sources(sentence: str) -> None:
     assert "CI002" not in codes(f"# Care\n\n{sentence}\n", select=["CI002"])
+
+
+def test_a_lastupdate_front_matter_field_is_a_date() -> None:
+    post = "---\ntitle: Vision care\nlastupdate: 2019-03-02\n---\n\nWe help veterans with low vision live well.\n"
+    assert "TR004" not in codes(post, select=["TR004"])

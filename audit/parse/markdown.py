@@ -33,6 +33,8 @@ class _Inline:
         line = first_line
         strong = 0  # depth of ** … ** around the current text
         plain_text = bold_text = False
+        self.first_line_bold = False  # "**1) Easy forward bend**" then a line break, then the text
+        first_break: int | None = None
         open_links: list[tuple[str, int, int, str]] = []  # href, line, start index in text_parts, rel
         for child in token.children or []:
             kind = child.type
@@ -45,6 +47,9 @@ class _Inline:
             elif kind == "strong_close":
                 strong -= 1
             elif kind in ("softbreak", "hardbreak"):
+                if first_break is None:
+                    first_break = len(self.text_parts)
+                    self.first_line_bold = bold_text and not plain_text
                 self.text_parts.append("\n")
                 line += 1
             elif kind == "link_open":
@@ -187,6 +192,14 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
             i += 3
         elif kind == "paragraph_open":
             inline = _Inline(tokens[i + 1], line_of(tok))
+            label, rest = inline.text.split("\n", 1) if inline.first_line_bold else ("", "")
+            if label.strip() and rest.strip() and not inline.links:
+                # a bold label on a line of its own reads as a heading-like line, then the paragraph
+                blocks.append(Block(PARAGRAPH, label, line_of(tok), bold=True))
+                blocks.append(Block(PARAGRAPH, rest, line_of(tok) + 1, images=tuple(inline.images),
+                                    footnote_refs=tuple(inline.footnotes)))
+                i += 3
+                continue
             blocks.append(
                 Block(PARAGRAPH, inline.text, line_of(tok), links=tuple(inline.links),
                       images=tuple(inline.images), footnote_refs=tuple(inline.footnotes), bold=inline.bold)
