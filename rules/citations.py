@@ -41,7 +41,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "statistics": tuple(re.compile(p, re.IGNORECASE) for p in data["statistics"]),
         "vague": any_of(data["vague"]),
         "citation": re.compile("|".join(f"(?:{p})" for p in data["inline_citation"])),
-        "according": re.compile(r"\b[Aa]ccording to\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
+        "according": re.compile(r"\b(?:[Aa]ccording to|[Aa]s per)\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
         "verb": re.compile(rf"\b({verbs})\b(?:\s+that)?"),
     }
 
@@ -142,7 +142,16 @@ def is_named_source(subject: str) -> bool:
     """An organisation, publication, institution or titled person: an institution word, or an acronym."""
     words, acronym = _source_words()
     tokens = {t.strip(".,;:()’'\"").lower() for t in subject.split()} | {t.lower() for t in subject.split()}
-    return bool(tokens & words) or acronym.search(subject.strip()) is not None
+    return bool(tokens & words) or acronym.search(subject.strip()) is not None or _proper_name(subject)
+
+
+def _proper_name(subject: str) -> bool:
+    """Two capitalised words in a row, sentence openers aside: "Cancer Research UK", "Globe Magazine"."""
+    parts = [w.strip(".,;:()’'\"") for w in subject.split()]
+    while parts and parts[0].lower() in _data()["openers"]:
+        parts = parts[1:]
+    caps = [bool(w[:1].isupper()) and not w.isdigit() for w in parts]
+    return any(a and b for a, b in zip(caps, caps[1:]))
 
 
 @rule("CI001", "uncited-statistic", "citations", "warning")
