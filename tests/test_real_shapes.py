@@ -354,3 +354,11 @@ def test_a_bold_label_on_its_own_line_is_read_as_a_heading_like_line() -> None:
     assert [(b.plain, b.bold) for b in post.blocks[1:]] == [
         ("Some gentle poses help.", False), ("1) Easy forward bend", True), ("Breathe in slowly and raise the arms.", False)]
     assert post.blocks[3].line == 6
+
+
+def test_a_capital_heading_followed_at_once_by_another_is_its_parent() -> None:
+    text = ("CORNS\nCorns are hard skin where shoes rub, on the toes or the soles.\n\nTYPES OF CORNS\n\nHARD CORNS\n"
+            "Hard corns form on the tops of the toes where shoes press.\n")
+    post = make_post(text, "text", "corns.txt")
+    assert headings(post) == [(1, "CORNS"), (2, "TYPES OF CORNS"), (3, "HARD CORNS")]
+    assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}

@@ -162,6 +162,10 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     if not seen_prose and preamble_headings:  # a post made only of short lines
         title_line, title = preamble_headings[-1]
         blocks.append(Block(HEADING, title, title_line, level=1))
+    if blocks and blocks[0].kind == HEADING and not any(b.kind == HEADING and b.level == 1 for b in blocks):
+        # a copy that opens on a heading inside its first run ("CORNS" then the text): that heading is the title
+        title, title_line = blocks[0].text, blocks[0].line
+        blocks[0] = Block(HEADING, title, title_line, level=1)
     blocks = [_with_links(b) for b in _nest_under_capitals(blocks)]
     return Post(
         source=document.source,
@@ -220,12 +224,24 @@ def _bulletless_items(paragraphs: list[tuple[int, list[str]]], index: int) -> li
 
 
 def _nest_under_capitals(blocks: list[Block]) -> list[Block]:
-    """A copy whose sections are headed in capitals uses title-case headings for their subsections: H3."""
-    if not any(b.kind == HEADING and b.level == 2 and _caps_heading(b.text) for b in blocks):
-        return blocks
-    return [Block(HEADING, b.text, b.line, level=3)
-            if b.kind == HEADING and b.level == 2 and (not _caps_heading(b.text) or _NUMBERED.match(b.text))
-            else b for b in blocks]
+    """Heading levels a copy lost, guessed from its shapes.
+
+    A copy whose sections are headed in capitals uses title-case and numbered headings for their subsections
+    (H3); and a heading followed at once by another of the same level is that one's parent ("TYPES OF BUNION",
+    then "LARGE BUNION" and its text) — unless it asks a question ("What causes it?" with nothing under it is
+    an empty section).
+    """
+    if any(b.kind == HEADING and b.level == 2 and _caps_heading(b.text) for b in blocks):
+        blocks = [Block(HEADING, b.text, b.line, level=3)
+                  if b.kind == HEADING and b.level == 2 and (not _caps_heading(b.text) or _NUMBERED.match(b.text))
+                  else b for b in blocks]
+    out = list(blocks)
+    for i in range(1, len(out)):
+        before, here = out[i - 1], out[i]
+        if before.kind == HEADING == here.kind and here.level == before.level and before.level > 1 \
+                and not before.text.rstrip().endswith("?"):  # a question wants an answer, not subsections
+            out[i] = Block(HEADING, here.text, here.line, level=min(6, here.level + 1))
+    return out
 
 
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[IVX]{1,4})[.)]\s")  # "III. OPERATIVE MANAGEMENT": a subsection
