@@ -137,7 +137,7 @@ def check(
     settings = config.effective()
     threshold = settings["fail-on"]
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
-    use_color = (stream.isatty() if color is None else color) and fmt == "text"
+    use_color = _wants_color(stream, color) and fmt == "text"
     report = reporter(fmt, stream, color=use_color, suggestions=not no_suggestions, quiet=quiet)
     # Every consumer of results is a sink (post/failure/finish); transforms run before them.
     # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
@@ -186,7 +186,7 @@ def check(
     try:
         for result in results:
             if progress is not None:
-                progress.step(isinstance(result, InputFailure))
+                progress.clear()  # findings never share a line with the progress display
             if isinstance(result, InputFailure):
                 if result.skipped:
                     skipped_inputs += 1
@@ -197,12 +197,16 @@ def check(
                 if output or fmt != "text":
                     what = "skipped: " if result.skipped else ""
                     click.echo(f"clinic-audit: {result.source}: {what}{result.message}", err=True)
+                if progress is not None:
+                    progress.step(not result.skipped)
                 continue
             audited_posts += 1
             for transform in transforms:
                 result = transform(result)
             for sink in sinks:
                 sink.post(result)
+            if progress is not None:
+                progress.step(False)
             post_worst = result.worst()
             if post_worst is not None and (worst is None or post_worst > worst):
                 worst = post_worst
@@ -276,8 +280,21 @@ def _site_run(config: Any, sources: Iterable[str], crawl: tuple[str, ...], jobs:
     return SiteRun(config, list(sources), default_jobs() if not jobs else jobs, web, recorder, stdin_format)
 
 
+def _wants_color(stream: Any, flag: bool | None) -> bool:
+    """--color/--no-color, else NO_COLOR (any value: off) and FORCE_COLOR (any value: on), else a terminal."""
+    import os
+
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
 def _progress(site_run: Any, quiet: bool) -> Any:
-    from .web.progress import Progress
+    from .progress import Progress
 
     if not Progress.wanted(quiet):
         return None

@@ -9,6 +9,7 @@ rule's identity and configured severity on each hit to make a ``Finding``.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -48,9 +49,23 @@ class Option:
     type: type
     default: Any
     help: str
+    choices: tuple[Any, ...] = ()  # allowed values (for a list option: allowed items); empty: any value of the type
 
     def validate(self, value: Any) -> Any:
         """Return the value converted to the option's type, or raise ValueError saying what is allowed."""
+        converted = self._typed(value)
+        if isinstance(converted, float) and not math.isfinite(converted):
+            raise ValueError(f"expects a finite number, got {value!r}")
+        if self.choices:
+            wanted = converted if isinstance(converted, list) else [converted]
+            fold = (lambda v: v.lower()) if all(isinstance(c, str) for c in self.choices) else (lambda v: v)
+            allowed = {fold(c) for c in self.choices}
+            bad = [v for v in wanted if not isinstance(v, type(self.choices[0])) or fold(v) not in allowed]
+            if bad:
+                raise ValueError(f"{bad[0]!r} is not allowed (allowed: {', '.join(map(str, self.choices))})")
+        return converted
+
+    def _typed(self, value: Any) -> Any:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             return float(value)
         if self.type is list and isinstance(value, (list, tuple)):

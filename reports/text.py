@@ -40,7 +40,8 @@ class TextReporter:
                 write(f"    fix: {f.suggestion}\n")
         families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
         label = "" if result.findings else f"{result.source} "
-        write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n" if not self.quiet or result.findings else "")
+        if not self.quiet:
+            write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
 
     def site(self, findings: list[Any]) -> None:
         """Site-wide findings, in their own section after the posts."""

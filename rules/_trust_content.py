@@ -242,7 +242,8 @@ def treatment_without_risks(post: Post, opts: Options) -> Iterable[Hit]:
 
 @rule("TR012", "missing-crisis-resources", "trust", "warning",
       options=[Option("locale", str, "auto", "Which crisis resources to expect (US, CA, GB, AU, ES, MX); auto: "
-                      "from the post's language (English US, Spanish ES).")])
+                      "from the post's language (English US, Spanish ES).",
+                      choices=("auto", *data()["crisis"]["locales"]))])
 def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     """A mental-health topic (depression, suicide, self-harm, PTSD) with no crisis resource such as 988.
 

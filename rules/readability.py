@@ -30,7 +30,7 @@ FORMULA_LABELS = {
 GRADE_OPTIONS = [
     Option("max-grade", float, 8.0, "Highest acceptable US school grade (patients: 8 or lower)."),
     Option("formulas", list, ["flesch-kincaid", "smog"],
-           f"Grade formulas that must all be over their target: {', '.join(FORMULAS)}."),
+           f"Grade formulas that must all be over their target: {', '.join(FORMULAS)}.", choices=tuple(FORMULAS)),
     Option("smog-allowance", float, 2.0, "SMOG's target is max-grade plus this (it runs about 2 grades above the "
            "others: it is calibrated on full comprehension)."),
     Option("min-sentences", int, 10, "Fewer prose sentences than this: too small a sample to judge."),
@@ -262,7 +262,8 @@ def complex_words(post: Post, opts: Options) -> Iterable[Hit]:
     "warning",
     options=[
         Option("max-grade", float, 8.0, "Highest acceptable grade for a section."),
-        Option("formulas", list, ["flesch-kincaid", "smog"], "Grade formulas that must all be over their target."),
+        Option("formulas", list, ["flesch-kincaid", "smog"], "Grade formulas that must all be over their target.",
+               choices=tuple(FORMULAS)),
         Option("smog-allowance", float, 2.0, "SMOG's target is max-grade plus this."),
         Option("min-sentences", int, 10, "Sections with fewer prose sentences are not judged (SMOG needs a "
                "sample: it was calibrated on 30 sentences)."),

@@ -104,3 +104,15 @@ def test_config_show_prints_merged_settings(cli, tmp_path):
     shown = json.loads(result.output.split("\n", 1)[1])
     assert shown["rules"]["RD001"]["max-grade"] == 9.0
     assert shown["profile"] == "patient"
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[rules.missing-crisis-resources]\nlocale = "FR"\n', "allowed: auto, US"),
+    ('[rules.reading-grade]\nformulas = ["astrology"]\n', "'astrology' is not allowed"),
+    ('[rules.reading-grade]\nmax-grade = nan\n', "finite number"),
+])
+def test_an_option_outside_its_declared_values_is_a_configuration_error(cli, tmp_path, table, message) -> None:
+    (tmp_path / "clinic-audit.toml").write_text(table, encoding="utf-8")
+    (tmp_path / "post.md").write_text("# Knee\n\nKnee pain is common and usually settles.\n", encoding="utf-8")
+    result = cli("check", str(tmp_path / "post.md"))
+    assert result.exit_code == 2 and message in result.output and "crashed" not in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from clinic_audit.web.progress import Progress
+from clinic_audit.progress import Progress
 
 
 class _Terminal(io.StringIO):

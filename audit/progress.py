@@ -19,6 +19,7 @@ class Progress:
         self.errors = 0
         self.started = time.monotonic()
         self.drawn = 0.0
+        self.visible = False
 
     @staticmethod
     def wanted(quiet: bool, stream: IO[str] | None = None) -> bool:
@@ -32,8 +33,17 @@ class Progress:
         now = time.monotonic()
         if now - self.drawn >= REDRAW_SECONDS:
             self.drawn = now
+            sys.stdout.flush()  # what the report printed lands before the status line is drawn under it
             self.stream.write("\r\033[K" + self.line(now))
             self.stream.flush()
+            self.visible = True
+
+    def clear(self) -> None:
+        """Wipe the status line (if drawn) so the next output starts on a clean line."""
+        if self.visible:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.visible = False
 
     def line(self, now: float | None = None) -> str:
         """The status text: ``120/500 posts · 2 errors · 35.1 posts/s · 11s left``."""
