@@ -20,7 +20,7 @@ from .internal import rule_crashed, unused_suppression
 from .model import Post
 from .parse import NotAPost, ParseError, check_body, parse
 from .registry import SCORED_FAMILIES
-from .result import InputFailure, PostResult, document_outline
+from .result import InputFailure, PostResult, document_outline, metric_targets
 from .rule import Finding, Hit, Rule, Severity, fingerprint
 from .sources import Document, InputError, Target, read
 
@@ -96,6 +96,7 @@ def audit_post(post: Post, config: Config) -> PostResult:
         title=post.title,
         language=post.language,
         language_source=post.language_source,
+        targets=metric_targets({s.rule.name: s.options for s in settings if s.rule.applies_to(post.language)}),
         format=post.format,
         score=total,
         grade=score.letter(total),

@@ -10,6 +10,35 @@ from .model import HEADING, Post
 from .rule import Finding, Severity
 
 
+# Which rule option is the target of each metric the reports show: (metric, rule, option, "max"/"min", an
+# option added to the target).  The engine reads the configured values, so a report shows the targets in force.
+METRIC_TARGETS = (
+    ("flesch_kincaid_grade", "reading-grade", "max-grade", "max", ""),
+    ("smog_index", "reading-grade", "max-grade", "max", "smog-allowance"),
+    ("gunning_fog", "reading-grade", "max-grade", "max", ""),
+    ("coleman_liau_index", "reading-grade", "max-grade", "max", ""),
+    ("automated_readability_index", "reading-grade", "max-grade", "max", ""),
+    ("flesch_reading_ease", "flesch-reading-ease", "min-score", "min", ""),
+    ("fernandez_huerta", "fernandez-huerta", "min-score", "min", ""),
+    ("szigriszt_pazos", "inflesz", "min-score", "min", ""),
+    ("long_sentence_share", "long-sentence-share", "max-share", "max", ""),
+    ("complex_word_share", "complex-words", "max-share", "max", ""),
+    ("longest_paragraph", "long-paragraph", "max-words", "max", ""),
+)
+
+
+def metric_targets(options_by_rule: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{metric: {"limit": n, "direction": "max"|"min"}} from the configured options of the rules that ran."""
+    out: dict[str, dict[str, Any]] = {}
+    for metric, rule_name, option, direction, extra in METRIC_TARGETS:
+        options = options_by_rule.get(rule_name)
+        if options is None or option not in options:
+            continue
+        limit = options[option] + (options[extra] if extra and extra in options else 0)
+        out[metric] = {"limit": limit, "direction": direction}
+    return out
+
+
 @dataclass(frozen=True)
 class PostResult:
     source: str
@@ -23,6 +52,7 @@ class PostResult:
     findings: tuple[Finding, ...]
     document: dict[str, Any] = field(default_factory=dict, compare=False)
     language_source: str = "default"
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)  # metric -> configured target
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +65,7 @@ class PostResult:
             "grade": self.grade,
             "scores": self.scores,
             "metrics": self.metrics,
+            "targets": self.targets,
             "findings": [f.to_dict() for f in self.findings],
             "document": self.document,
         }
@@ -47,6 +78,7 @@ class PostResult:
             title=data.get("title", ""),
             language=data.get("language", "en"),
             language_source=data.get("language_source", "default"),
+            targets=dict(data.get("targets", {})),
             format=data.get("format", ""),
             score=int(data.get("score", 0)),
             grade=data.get("grade", ""),

@@ -265,52 +265,50 @@ class MetricRow:
     meets: bool | None  # None: no target to compare with
 
 
-# metric key -> (label, rule name, option, "max" or "min"); targets are the rules' own options.
+# metric key -> (label, the rule that judges it); the targets come with the post (``targets``), as configured.
 METRICS = (
-    ("flesch_kincaid_grade", "Flesch-Kincaid grade", "reading-grade", "max-grade", "max"),
-    ("smog_index", "SMOG grade", "reading-grade", "max-grade", "max"),
-    ("gunning_fog", "Gunning fog grade", "reading-grade", "max-grade", "max"),
-    ("coleman_liau_index", "Coleman-Liau grade", "reading-grade", "max-grade", "max"),
-    ("automated_readability_index", "Automated readability grade", "reading-grade", "max-grade", "max"),
-    ("dale_chall", "Dale-Chall score", "", "", ""),
-    ("flesch_reading_ease", "Flesch reading ease", "flesch-reading-ease", "min-score", "min"),
-    ("fernandez_huerta", "Fernández Huerta ease", "fernandez-huerta", "min-score", "min"),
-    ("szigriszt_pazos", "Szigriszt-Pazos (INFLESZ)", "inflesz", "min-score", "min"),
-    ("words_per_sentence", "Words per sentence (mean)", "", "", ""),
-    ("long_sentence_share", "Share of long sentences", "long-sentence-share", "max-share", "max"),
-    ("complex_word_share", "Share of complex words", "complex-words", "max-share", "max"),
-    ("longest_paragraph", "Longest paragraph (words)", "long-paragraph", "max-words", "max"),
-    ("words", "Words of prose", "", "", ""),
-    ("sentences", "Sentences", "", "", ""),
+    ("flesch_kincaid_grade", "Flesch-Kincaid grade", "reading-grade"),
+    ("smog_index", "SMOG grade", "reading-grade"),
+    ("gunning_fog", "Gunning fog grade", "reading-grade"),
+    ("coleman_liau_index", "Coleman-Liau grade", "reading-grade"),
+    ("automated_readability_index", "Automated readability grade", "reading-grade"),
+    ("dale_chall", "Dale-Chall score", ""),
+    ("flesch_reading_ease", "Flesch reading ease", "flesch-reading-ease"),
+    ("fernandez_huerta", "Fernández Huerta ease", "fernandez-huerta"),
+    ("szigriszt_pazos", "Szigriszt-Pazos (INFLESZ)", "inflesz"),
+    ("words_per_sentence", "Words per sentence (mean)", ""),
+    ("long_sentence_share", "Share of long sentences", "long-sentence-share"),
+    ("complex_word_share", "Share of complex words", "complex-words"),
+    ("longest_paragraph", "Longest paragraph (words)", "long-paragraph"),
+    ("words", "Words of prose", ""),
+    ("sentences", "Sentences", ""),
 )
 SHARES = {"long_sentence_share", "complex_word_share"}
 # Rules that measure the whole post (their targets are in the table above), whatever line they point at.
-POST_WIDE_RULES = frozenset(rule for _, _, rule, _, _ in METRICS if rule) | {"small-sample"}
+POST_WIDE_RULES = frozenset(rule for _, _, rule in METRICS if rule) | {"small-sample"}
 OUTLINE_FAMILIES = ("headings", "sections")  # findings whose numbers the outline repeats
 
 
-def _rule_default(rule_name: str, option: str) -> Any:
-    from clinic_audit.registry import load
-
-    found = load().get(rule_name) if rule_name else None
-    opt = found.option(option) if found else None
-    return opt.default if opt else None
-
-
 def build_metrics(post: dict[str, Any], blocks: list[BlockView], notes: list[Note]) -> list[MetricRow]:
-    """Each readability metric beside its target: the limit a finding reported, else the rule's default."""
+    """Each readability metric beside the target configured for the run (carried by the post's ``targets``)."""
     metrics = dict(post.get("metrics") or {})
     paragraphs = ["".join(s.text for s in b.head.segments) for b in blocks if b.kind == "paragraph"]
     if paragraphs:
         metrics["longest_paragraph"] = max(len(p.split()) for p in paragraphs)
-    reported = {n.name: n.limit for n in notes if isinstance(n.limit, (int, float))}
+    from clinic_audit.result import METRIC_TARGETS
+
+    targets = post.get("targets") or {}
+    directions = {metric: direction for metric, _, _, direction, _ in METRIC_TARGETS}
+    reported = {n.name: n.limit for n in notes if isinstance(n.limit, (int, float))}  # runs saved before targets
     rows = []
-    for key, label, rule_name, option, direction in METRICS:
+    for key, label, rule_name in METRICS:
         if key not in metrics:
             continue
         value = metrics[key]
-        limit = reported.get(rule_name, _rule_default(rule_name, option)) if rule_name else None
-        if limit is None or not isinstance(value, (int, float)):
+        target = targets.get(key) or {}
+        limit = target.get("limit", reported.get(rule_name) if rule_name else None)
+        direction = target.get("direction", directions.get(key, "max"))
+        if not isinstance(limit, (int, float)) or not isinstance(value, (int, float)):
             rows.append(MetricRow(label, _show(key, value), "", None))
             continue
         meets = value <= limit if direction == "max" else value >= limit

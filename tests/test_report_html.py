@@ -282,3 +282,14 @@ def test_site_wide_findings_list_the_pages_they_involve(tmp_path: Path):
     links = [a["href"] for a in section.select("td a")]
     assert len(links) == 2 and all((tmp_path / href).is_file() for href in links)
     assert "https://x.test/<b>gone</b>" in section.get_text() and section.find("b") is None
+
+
+def test_the_post_page_shows_the_configured_targets(cli, tmp_path: Path) -> None:
+    (tmp_path / "clinic-audit.toml").write_text("[rules.reading-grade]\nmax-grade = 30\n", encoding="utf-8")
+    hard = "Individuals experiencing neuropathic discomfort frequently require multidisciplinary evaluation. "
+    (tmp_path / "post.md").write_text("# Nerve pain\n\n" + hard * 12 + "\n", encoding="utf-8")
+    cli("check", str(tmp_path / "post.md"), "--html", str(tmp_path / "report"), "--fail-on", "never")
+    page = next((tmp_path / "report" / "posts").glob("*.html")).read_text(encoding="utf-8")
+    table = BeautifulSoup(page, "html.parser").select_one("#readability table")
+    rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in table.select("tbody tr")}
+    assert rows["Flesch-Kincaid grade"][1] == "≤ 30" and rows["SMOG grade"][1] == "≤ 32"
