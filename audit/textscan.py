@@ -111,6 +111,12 @@ def _usable(strings: frozenset[str]) -> bool:
 _COMMON_MARKS = frozenset(",.-'’")
 
 
+@lru_cache(maxsize=4096)
+def _rarest_first(conjunction: Conjunction) -> tuple[frozenset[str], ...]:
+    """The conjunction's literal sets, rarest first, at most the few worth looking up (the same every post)."""
+    return tuple(sorted(conjunction, key=_rarity, reverse=True)[:_MAX_SETS])
+
+
 def _rarity(strings: frozenset[str]) -> tuple[float, int]:
     """How rare a set of literals is in prose: short words ("in", "the") and commas are common; digits
     and other symbols ("%", "(") rarer; longer literals rarer still."""
@@ -212,7 +218,7 @@ class TextIndex:
         found: set[int] = set()
         for conjunction in needs:
             texts: set[int] | None = None
-            for literals in sorted(conjunction, key=_rarity, reverse=True)[:_MAX_SETS]:
+            for literals in _rarest_first(conjunction):
                 holding = self._texts_holding(literals)
                 texts = holding if texts is None else texts & holding
                 if not texts:

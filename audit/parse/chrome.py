@@ -48,28 +48,34 @@ def drop_site_chrome(tree: Any) -> list[str]:
     section holds them, as in ARIA's banner/contentinfo mapping.  Elements marked
     by role, or by a chrome word in their class or id, are chrome anywhere, unless
     they hold an <h1> or half of the page's text (then they are the post's wrapper).
+    One walk from the root, carrying whether a scoping element is above; a dropped
+    element's subtree is not visited.
     """
     elements, scoping, roles, words, values = _html()
     total = max(1, text_length(tree))
     doomed: list[tuple[Any, str]] = []
-    for element in tree.iter():
+    stack: list[tuple[Any, bool]] = [(child, False) for child in reversed(tree)]
+    while stack:
+        element, scoped = stack.pop()
         tag = element.tag
-        if not isinstance(tag, str) or tag in ("html", "body", "head"):
-            continue
-        if any(el is element or el in element.iterancestors() for el, _ in doomed[-1:]):
+        if not isinstance(tag, str):
             continue
         reason = None
-        if tag in elements and not any(a.tag in scoping for a in element.iterancestors()) \
-                and next(element.iter("article"), None) is None and next(element.iter("main"), None) is None:
-            reason = tag
-        elif (element.get("role") or "").strip().lower() in roles and next(element.iter("h1"), None) is None:
-            reason = f"{tag} role={element.get('role')}"
-        else:
-            marked = _marked_by_class(element, words, values)
-            if marked and next(element.iter("h1"), None) is None and text_length(element) * 2 < total:
-                reason = f"{tag} {marked}"
+        if tag not in ("html", "body", "head"):
+            if tag in elements and not scoped and next(element.iter("article"), None) is None \
+                    and next(element.iter("main"), None) is None:
+                reason = tag
+            elif (element.get("role") or "").strip().lower() in roles and next(element.iter("h1"), None) is None:
+                reason = f"{tag} role={element.get('role')}"
+            elif element.get("class") or element.get("id"):
+                marked = _marked_by_class(element, words, values)
+                if marked and next(element.iter("h1"), None) is None and text_length(element) * 2 < total:
+                    reason = f"{tag} {marked}"
         if reason:
             doomed.append((element, reason))
+            continue
+        inner = scoped or tag in scoping
+        stack.extend((child, inner) for child in reversed(element))
     for element, _ in doomed:
         parent = element.getparent()
         if parent is not None:
