@@ -31,12 +31,15 @@ Sciatica pain runs down the leg. About 40% of adults get it at some point.
 
 Signs may include:
 
+- pain in the buttock or leg
+-
+
 ## Care
 
 Rest helps.
 """
 FIXED = DRAFT.replace("some point.", "some point ([NHS](https://www.nhs.uk/conditions/sciatica/)).").replace(
-    "Signs may include:\n", "Signs may include:\n\n- pain in the buttock or leg\n- numbness or tingling\n")
+    "- pain in the buttock or leg\n-\n", "- pain in the buttock or leg\n- numbness or tingling\n")
 GOOD = "# Knee pain\n\nMost knee pain gets better with rest.\n\n## Care\n\nIce the knee for 15 minutes.\n"
 
 
@@ -69,7 +72,7 @@ def test_hook_refuses_a_bad_draft_accepts_the_fix_and_honours_a_baseline(tmp_pat
     # try-repo: the hook as declared in this checkout's .pre-commit-hooks.yaml.
     tried = _run([*pre_commit, "try-repo", str(ROOT), "clinic-audit", "--files", "draft.md", "notes.py"], repo, env)
     assert tried.returncode == 1, tried.stdout + tried.stderr
-    assert "draft.md:7:1 SC002 error" in tried.stdout and "[list-lead-in-without-list]" in tried.stdout
+    assert "draft.md:10:1 SC003 error" in tried.stdout and "[empty-list-item]" in tried.stdout
     assert "draft.md:3:34 CI001 warning" in tried.stdout and "[uncited-statistic]" in tried.stdout
     assert "notes.py" not in tried.stdout.replace("--files draft.md notes.py", "")
 
@@ -80,7 +83,7 @@ def test_hook_refuses_a_bad_draft_accepts_the_fix_and_honours_a_baseline(tmp_pat
     assert _run([*pre_commit, "install"], repo, env).returncode == 0
     refused = _commit(repo, env, ".pre-commit-config.yaml", "draft.md", "notes.py")
     assert refused.returncode != 0
-    assert "draft.md:7:1 SC002 error" in refused.stdout + refused.stderr
+    assert "draft.md:10:1 SC003 error" in refused.stdout + refused.stderr
     assert "draft.md:3:34 CI001 warning" in refused.stdout + refused.stderr
 
     (repo / "draft.md").write_text(FIXED, encoding="utf-8")
@@ -95,7 +98,7 @@ def test_hook_refuses_a_bad_draft_accepts_the_fix_and_honours_a_baseline(tmp_pat
                                  encoding="utf-8")  # an edit elsewhere moves the old findings down two lines
     without_baseline = _commit(repo, env, "old.md")
     assert without_baseline.returncode != 0
-    assert "old.md:9:1 SC002 error" in without_baseline.stdout + without_baseline.stderr
+    assert "old.md:12:1 SC003 error" in without_baseline.stdout + without_baseline.stderr
 
     recorded = _run([sys.executable, "-m", "clinic_audit.cli", "check", "--write-baseline", "clinic-audit-baseline.json",
                      "old.md"], repo, env)
