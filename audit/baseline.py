@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .result import PostResult
+from .result import PostResult, Sink
 
 FORMAT_VERSION = 1
 
@@ -67,8 +67,20 @@ class Baseline:
                 kept.append(finding)
         return replace(result, findings=tuple(kept))
 
+    def filter_site(self, findings: list[Any]) -> list[Any]:
+        """The site-wide findings the baseline does not accept."""
+        remaining = Counter(self.accepted)
+        kept = []
+        for finding in findings:
+            key = (_source_key(finding.source, self.path.parent), finding.fingerprint)
+            if remaining[key] > 0:
+                remaining[key] -= 1
+            else:
+                kept.append(finding)
+        return kept
 
-class BaselineWriter:
+
+class BaselineWriter(Sink):
     """A sink that records every finding of the run and writes the baseline atomically at the end."""
 
     def __init__(self, path: str | Path):
@@ -83,6 +95,12 @@ class BaselineWriter:
 
     def failure(self, failure: object) -> None:
         """Inputs that could not be audited have no findings to record."""
+
+    def site(self, findings: list[Any]) -> None:
+        """Site-wide findings are recorded under the post they name first."""
+        for f in findings:
+            self.entries.append({"source": _source_key(f.source, self.path.parent), "fingerprint": f.fingerprint,
+                                 "rule": f.rule, "line": f.line, "message": f.message})
 
     def finish(self) -> None:
         self.entries.sort(key=lambda e: (e["source"], e["line"], e["rule"], e["fingerprint"]))

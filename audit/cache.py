@@ -74,7 +74,7 @@ class ResultCache:
                 self._ignore_in_git()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(result.to_dict(), ensure_ascii=False))  # dumps: the C encoder
+                handle.write(json.dumps(result.to_dict(internal=True), ensure_ascii=False))  # dumps: the C encoder
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)

@@ -143,6 +143,7 @@ def check(
     # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
     sinks: list[Any] = [report]
     transforms: list[Any] = []
+    site_transforms: list[Any] = []  # the same, for the site-wide findings
     if html_dir:
         from clinic_audit.reports.html import HtmlSink
 
@@ -155,7 +156,9 @@ def check(
         from .baseline import Baseline
 
         try:
-            transforms.append(Baseline.read(baseline_file).filter)
+            baseline = Baseline.read(baseline_file)
+            transforms.append(baseline.filter)
+            site_transforms.append(baseline.filter_site)
         except BaselineError as exc:
             click.echo(f"clinic-audit: {exc}", err=True)
             sys.exit(ExitCode.ERROR)
@@ -172,6 +175,7 @@ def check(
     failed_inputs = 0
     skipped_inputs = 0
     audited_posts = 0
+    summaries: list[dict[str, Any]] = []  # what the site rules read, for runs of files
     regressed = False
     from .web.pipeline import wants_site_run
 
@@ -201,6 +205,8 @@ def check(
                     progress.step(not result.skipped)
                 continue
             audited_posts += 1
+            if site_run is None and result.summary is not None:
+                summaries.append(result.summary)
             for transform in transforms:
                 result = transform(result)
             for sink in sinks:
@@ -212,13 +218,16 @@ def check(
                 worst = post_worst
         if progress is not None:
             progress.close()
-        if site_run is not None:
-            site_findings = site_run.site_findings()
+        measured = site_run.site_findings() if site_run is not None else _file_site_findings(config, summaries)
+        site_findings = measured
+        for transform in site_transforms:
+            site_findings = transform(site_findings)
+        if site_findings or site_run is not None:
             for sink in sinks:
-                if hasattr(sink, "site"):
-                    sink.site(site_findings)
+                sink.site(site_findings)
             worst = max([f.severity for f in site_findings] + ([worst] if worst is not None else []), default=None)
-            run_id = site_run.finish(site_findings)
+        if site_run is not None:
+            run_id = site_run.finish(measured)  # the history keeps what was measured, baseline or not
             if run_id is not None and not quiet:
                 click.echo(f"clinic-audit: stored run {run_id} in {db} ({site_run.reused} unchanged posts reused)", err=True)
             if run_id is not None and fail_on_regression:
@@ -242,6 +251,18 @@ def check(
     if threshold != "never" and worst is not None and worst >= Severity.parse(threshold) or regressed:
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.OK)
+
+
+def _file_site_findings(config: Any, summaries: list[dict[str, Any]]) -> list[Any]:
+    """Site rules over a run of two or more files (no link checks: a run of files fetches nothing)."""
+    if len(summaries) < 2:
+        return []
+    from .siterules import PostSummary, Site, is_site_rule, run_site_rules
+
+    settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
+    if not settings:
+        return []
+    return run_site_rules(Site(tuple(PostSummary.from_dict(s) for s in summaries), {}), settings)
 
 
 def _nothing_audited(sources: Iterable[str], include: Iterable[str], skipped: int) -> str:

@@ -22,6 +22,7 @@ from .parse import NotAPost, ParseError, check_body, parse
 from .registry import SCORED_FAMILIES
 from .result import InputFailure, PostResult, document_outline, metric_targets
 from .rule import Finding, Hit, Rule, Severity, fingerprint
+from .siterules import is_site_rule, summarize
 from .sources import Document, InputError, Target, read
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def audit_post(post: Post, config: Config) -> PostResult:
         language=post.language,
         language_source=post.language_source,
         targets=metric_targets({s.rule.name: s.options for s in settings if s.rule.applies_to(post.language)}),
+        summary=summarize(post).to_dict() if any(is_site_rule(s.rule) for s in settings) else None,
         format=post.format,
         score=total,
         grade=score.letter(total),

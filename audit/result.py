@@ -53,8 +53,16 @@ class PostResult:
     document: dict[str, Any] = field(default_factory=dict, compare=False)
     language_source: str = "default"
     targets: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)  # metric -> configured target
+    summary: dict[str, Any] | None = field(default=None, compare=False)  # what site rules read (not in the JSON)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, internal: bool = False) -> dict[str, Any]:
+        """The JSON of the post; ``internal`` adds what only clinic-audit itself reads back (the cache)."""
+        out = self._public()
+        if internal and self.summary is not None:
+            out["_summary"] = self.summary
+        return out
+
+    def _public(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "title": self.title,
@@ -79,6 +87,7 @@ class PostResult:
             language=data.get("language", "en"),
             language_source=data.get("language_source", "default"),
             targets=dict(data.get("targets", {})),
+            summary=data.get("_summary"),
             format=data.get("format", ""),
             score=int(data.get("score", 0)),
             grade=data.get("grade", ""),
@@ -105,6 +114,22 @@ class InputFailure:
         if self.skipped:
             out["skipped"] = True
         return out
+
+
+class Sink:
+    """What consumes a run: every output and recorder.  Each method is optional; the defaults do nothing."""
+
+    def post(self, result: PostResult) -> None:
+        """One audited post, in input order."""
+
+    def failure(self, failure: InputFailure) -> None:
+        """An input that was not audited (an error, or skipped as not a post)."""
+
+    def site(self, findings: list[Any]) -> None:
+        """The site-wide findings, once, after the last post."""
+
+    def finish(self) -> None:
+        """The run is over: write what is buffered."""
 
 
 def document_outline(post: Post) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.rule import Finding, Severity
 
 from .paths import report_path
@@ -35,7 +35,7 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
 
 
-class GithubReporter:
+class GithubReporter(Sink):
     """Writes workflow commands as findings arrive, and a plain summary line at the end."""
 
     def __init__(self, stream: IO[str], suggestions: bool = True, **_options: Any):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 
 from . import html_page
 from .summary import SEVERITIES, SiteSummary, letter_for, plural
@@ -216,7 +216,7 @@ class HtmlSite:
         return index
 
 
-class HtmlSink:
+class HtmlSink(Sink):
     """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
 
     def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
@@ -230,7 +230,7 @@ class HtmlSink:
         self.writer.failure(failure.to_dict())
 
     def site(self, findings: Iterable[Any]) -> None:
-        """Site-wide findings of a site run (the CLI calls this after the posts)."""
+        """Site-wide findings (the run calls this after the posts)."""
         self.writer.site(f.to_dict() for f in findings)
 
     def finish(self) -> None:

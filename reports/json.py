@@ -9,10 +9,10 @@ import json
 from typing import IO, Any
 
 from clinic_audit import __version__
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 
 
-class JsonReporter:
+class JsonReporter(Sink):
     def __init__(self, stream: IO[str], **_options: Any):
         self.stream = stream
         self.posts = 0

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import IO, Any
 
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.rule import Finding
 
 from .paths import report_path
@@ -30,7 +30,7 @@ def _suite(name: str) -> ET.Element:
     return ET.Element("testsuite", name=xml_text(name))
 
 
-class JunitReporter:
+class JunitReporter(Sink):
     """Collects test suites and writes one XML document at the end."""
 
     def __init__(self, stream: IO[str], suggestions: bool = True, **_options: Any):

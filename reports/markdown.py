@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 
 from .summary import SiteSummary, letter_for, plural
 
@@ -26,7 +26,7 @@ def cell(text: object) -> str:
     return _SPECIAL.sub(r"\\\1", flat)
 
 
-class MarkdownReporter:
+class MarkdownReporter(Sink):
     def __init__(self, stream: IO[str], **_options: Any):
         self.stream = stream
         self.summary = SiteSummary()

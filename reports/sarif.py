@@ -14,7 +14,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from clinic_audit import __version__
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.rule import Finding, Rule, Severity
 
 from .paths import is_url, report_path
@@ -55,7 +55,7 @@ def rule_descriptor(code: str, rule: Rule | None, fallback_name: str) -> dict[st
     return descriptor
 
 
-class SarifReporter:
+class SarifReporter(Sink):
     """Collects the run and writes one SARIF log at the end (SARIF is a single JSON document)."""
 
     def __init__(self, stream: IO[str], **_options: Any):

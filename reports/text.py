@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, Any
 
-from clinic_audit.result import InputFailure, PostResult
+from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.rule import Severity
 
 COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
-class TextReporter:
+class TextReporter(Sink):
     def __init__(self, stream: IO[str], color: bool = False, suggestions: bool = True, quiet: bool = False, **_: Any):
         self.stream = stream
         self.color = color

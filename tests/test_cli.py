@@ -69,7 +69,19 @@ def test_json_output_has_the_documented_shape(cli, posts):
     assert {"words", "sentences", "flesch_reading_ease", "flesch_kincaid_grade", "smog_index"} <= set(post["metrics"])
     finding = post["findings"][0]
     assert set(finding) >= {"rule", "name", "family", "severity", "message", "line", "column", "excerpt", "suggestion"}
-    assert data["summary"] == {"posts": 2, "findings": sum(len(p["findings"]) for p in data["posts"]), "errors": 0}
+    site = data["site"]["findings"]  # both posts are titled "Knee pain": a site finding, without --db
+    assert {f["name"] for f in site} >= {"duplicate-title"}
+    assert data["summary"] == {"posts": 2, "findings": sum(len(p["findings"]) for p in data["posts"]) + len(site),
+                               "errors": 0}
+
+
+def test_site_rules_run_over_a_folder_and_a_baseline_accepts_their_findings(cli, posts, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    first = cli("check", "--isolated", "--no-cache", "--select", "SI", str(posts), "--write-baseline", str(baseline))
+    assert "SI001" in first.output and first.exit_code == 0
+    again = cli("check", "--isolated", "--no-cache", "--select", "SI", "--fail-on", "warning", str(posts),
+                "--baseline", str(baseline))
+    assert "SI001" not in again.output and again.exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -179,3 +191,9 @@ def test_an_unknown_format_names_the_formats_there_are(cli, tmp_path):
     result = cli("check", str(post), "-f", "yaml")
     assert result.exit_code == 2
     assert "'yaml' is not one of 'text', 'json', 'markdown', 'sarif', 'github', 'junit'" in result.output
+
+
+def test_site_findings_survive_the_result_cache(cli, posts):
+    cold = cli("check", "--isolated", "--select", "SI001", str(posts))
+    warm = cli("check", "--isolated", "--select", "SI001", str(posts))
+    assert "SI001" in cold.output and cold.output == warm.output
