@@ -134,6 +134,10 @@ def check(
         "rules": {name: {"keyphrase": keyphrase} for name in ("keyphrase-placement", "keyphrase-density")} if keyphrase else None,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
+    if _single_post(sources, crawl):
+        from dataclasses import replace
+
+        config = replace(config, post_summaries=False)  # site rules need two posts: skip what they would read
     settings = config.effective()
     threshold = settings["fail-on"]
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
@@ -251,6 +255,14 @@ def check(
     if threshold != "never" and worst is not None and worst >= Severity.parse(threshold) or regressed:
         sys.exit(ExitCode.FINDINGS)
     sys.exit(ExitCode.OK)
+
+
+def _single_post(sources: Iterable[str], crawl: Iterable[str]) -> bool:
+    """One file or standard input, no folder, page list or crawl: no site to speak of."""
+    from .web import is_web_source
+
+    sources = list(sources)
+    return len(sources) == 1 and not list(crawl) and not is_web_source(sources[0]) and not Path(sources[0]).is_dir()
 
 
 def _file_site_findings(config: Any, summaries: list[dict[str, Any]]) -> list[Any]:

@@ -131,6 +131,8 @@ class Config:
     file: Path | None = None
     file_layer: dict[str, Any] = field(default_factory=dict)
     cli_layer: dict[str, Any] = field(default_factory=dict)
+    # A run of two or more posts keeps each post's summary for the site rules; a single-file check does not.
+    post_summaries: bool = True
     # Settings differ between posts only by which [[overrides]] match; merged once per combination.
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -98,7 +98,7 @@ def audit_post(post: Post, config: Config) -> PostResult:
         language=post.language,
         language_source=post.language_source,
         targets=metric_targets({s.rule.name: s.options for s in settings if s.rule.applies_to(post.language)}),
-        summary=summarize(post).to_dict() if any(is_site_rule(s.rule) for s in settings) else None,
+        summary=summarize(post).to_dict() if wants_summary(config, settings) else None,
         format=post.format,
         score=total,
         grade=score.letter(total),
@@ -107,6 +107,18 @@ def audit_post(post: Post, config: Config) -> PostResult:
         findings=tuple(sorted(findings)),
         document=document_outline(post),
     )
+
+
+def wants_summary(config: Config, settings: Iterable[RuleSetting] | None = None) -> bool:
+    """Whether results must carry the summary the site rules read."""
+    return config.post_summaries and any(is_site_rule(s.rule) for s in (settings or config.rule_settings(None)))
+
+
+def _usable(result: PostResult | None, config: Config) -> PostResult | None:
+    """A cached result, unless this run needs the summary it was stored without."""
+    if result is not None and result.summary is None and wants_summary(config):
+        return None
+    return result
 
 
 def audit_document(document: Document, config: Config) -> PostResult:
@@ -126,7 +138,7 @@ def audit_target(
         if cache is None:
             return audit_document(document, config)
         key = result_key(document, config)
-        result = cache.get(key)
+        result = _usable(cache.get(key), config)
         if result is None:
             result = audit_document(document, config)
             cache.put(key, result)
@@ -183,7 +195,7 @@ def audit_all(
                 if key is None:
                     yield next(audited)
                 else:  # cached; an entry that turned out unreadable is audited here
-                    yield (cache.get(key) if cache else None) or worker(target)
+                    yield (_usable(cache.get(key), config) if cache else None) or worker(target)
         pending.clear()
 
     for item in targets:
