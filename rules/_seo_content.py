@@ -279,11 +279,13 @@ def faq_candidate(post: Post, opts: Options) -> Iterable[Hit]:
 
         With medicine and therapy.
     """
-    starts = tuple(f"{w} " for w in seo_data()["question_starts"])
-    questions = [h for h in post.headings if h.level > 1 and (h.plain.rstrip().endswith("?")
-                                                              or h.plain.lower().lstrip("¿").startswith(starts))]
-    has_faq = any("faqpage" in types_of(n) for n in json_ld_nodes(post))
-    if len(questions) >= opts.min_questions and not has_faq:
+    # a real question mark: "What to expect" or "How we help" headings are not questions a FAQ answers
+    questions = [h for h in post.headings if h.level > 1 and h.plain.rstrip().endswith("?")]
+    if len(questions) < opts.min_questions:
+        return
+    has_faq = any("faqpage" in types_of(n) for n in json_ld_nodes(post)) or any(
+        "schema.org/faqpage" in line.lower() for line in post.lines)  # microdata (itemtype) counts too
+    if not has_faq:
         yield Hit(questions[0].line, f"{len(questions)} question headings could be marked up as a FAQPage",
                   excerpt=questions[0].plain, value=len(questions), key="faq-candidate",
                   suggestion="Add FAQPage JSON-LD for the question-and-answer sections.")

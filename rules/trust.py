@@ -24,6 +24,7 @@ from ._trust_content import (
     mentions,
     missing_booking_cta,
     missing_crisis_resources,
+    rx,
     treatment_without_risks,
     undisclosed_promotion,
     unsubstantiated_claim,
@@ -93,7 +94,8 @@ def author_credentials(post: Post, opts: Options) -> Iterable[Hit]:
 
         Knee pain is common after 50.
     """
-    found = authors(post)
+    organisation = rx(data()["credentials"]["organisation"])
+    found = [a for a in authors(post) if not organisation.search(a.text)]  # a centre or team has no credential
     if found and not any(_has_credential(a.text, opts.credentials) for a in found):
         first = found[0]
         yield Hit(first.line, f"author '{first.text}' has no recognised credential", excerpt=first.text if first.origin == "text" else "",

@@ -219,3 +219,21 @@ def test_nutrients_and_generic_people_are_not_named_sources(sentence: str) -> No
 def test_a_lastupdate_front_matter_field_is_a_date() -> None:
     post = "---\ntitle: Vision care\nlastupdate: 2019-03-02\n---\n\nWe help veterans with low vision live well.\n"
     assert "TR004" not in codes(post, select=["TR004"])
+
+
+def test_an_organisation_author_and_uk_registered_titles_are_not_missing_credentials() -> None:
+    for byline in ("The Riverside Centre", "Jane Roe, Registered Osteopath", "Sam Lee, HCPC-registered physiotherapist"):
+        post = f"---\ntitle: Neck pain\nauthor: {byline}\n---\n\nNeck pain is common and usually settles.\n"
+        assert "TR002" not in codes(post, select=["TR002"]), byline
+
+
+def test_a_seodescription_field_is_the_meta_description() -> None:
+    post = ("---\ntitle: TMS therapy\nseodescription: Transcranial magnetic stimulation for depression that has not "
+            "responded to medicine, explained for patients and families.\n---\n\nTMS uses magnetic pulses.\n")
+    assert "SE003" not in codes(post, select=["SE003"])
+
+
+def test_a_page_with_faq_microdata_is_not_a_faq_candidate() -> None:
+    post = ('# Care\n\n<div itemscope itemtype="https://schema.org/FAQPage">\n\n## Who can get care?\n\nVeterans.\n\n'
+            '## How do I apply?\n\nOnline.\n\n</div>\n')
+    assert "SE017" not in codes(post, select=["SE017"])
