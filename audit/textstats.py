@@ -30,8 +30,10 @@ _WORD_BEFORE_PERIOD = re.compile(r"[^\W\d_]{1,6}(?:\.[^\W\d_]{1,3})?$")
 _UPPER_NEXT = re.compile(r"\s*[A-Z]")
 # A sentence ends at . ! ? (possibly followed by quotes/brackets) before whitespace,
 # or at a line break followed by nothing (handled by the caller's blocks).
-# A full stop glued to the next sentence ("damage.Loss of feeling", a CMS copy) ends it too.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|(?<=[a-zà-ÿ])[.!?](?=[A-ZÀ-Ý][a-zà-ÿ])")
+# A full stop or a label's colon glued to the next sentence ("damage.Loss of feeling", "Note:Selegiline …",
+# a CMS copy) ends it too, and so does a line break the page draws (<br>, Markdown's hard break: LINE_BREAK).
+LINE_BREAK = "\u2028"
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)|(?<=[a-zà-ÿ0-9)\]])[.!?:](?=[A-ZÀ-Ý][a-zà-ÿ])|\u2028")
 _PLACEHOLDER = "\x00"
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+(?:[.,]\d+)*%?", re.UNICODE)

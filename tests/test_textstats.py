@@ -104,3 +104,11 @@ def test_spanish_abbreviations_do_not_end_a_sentence() -> None:
     text = "La Dra. Ruiz atiende en EE. UU. y en España. Ver pág. 4 del folleto."
     assert [s for _, s in split_sentences(text)] == ["La Dra. Ruiz atiende en EE. UU. y en España.",
                                                      "Ver pág. 4 del folleto."]
+
+
+def test_a_label_colon_glued_to_its_text_and_a_drawn_line_break_end_sentences() -> None:
+    from clinic_audit.textstats import LINE_BREAK
+
+    text = f"Emotional health:Acne can make people feel low{LINE_BREAK}Sleep{LINE_BREAK}Rest well each night."
+    assert [s for _, s in split_sentences(text)] == ["Emotional health:", "Acne can make people feel low", "Sleep",
+                                                     "Rest well each night."]

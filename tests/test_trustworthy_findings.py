@@ -237,3 +237,11 @@ def test_a_page_with_faq_microdata_is_not_a_faq_candidate() -> None:
     post = ('# Care\n\n<div itemscope itemtype="https://schema.org/FAQPage">\n\n## Who can get care?\n\nVeterans.\n\n'
             '## How do I apply?\n\nOnline.\n\n</div>\n')
     assert "SE017" not in codes(post, select=["SE017"])
+
+
+def test_br_separated_lines_are_a_list_for_the_lead_in_and_separate_sentences() -> None:
+    page = ("<html lang='en'><body><main><h1>Burns</h1><h2>First aid</h2><p>Steps to take include:<br>\nCool it<br>\n"
+            "Cover it<br>\nCall us if it blisters</p><h2>Next</h2><p>Most burns heal.</p></main></body></html>")
+    post = make_post(page, "html", "burns.html")
+    assert "SC002" not in codes(page, "html", "burns.html", select=["SC002"])
+    assert "Cool it" in [s.text for s in post.sentences]

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
+from ..textstats import LINE_BREAK
 from ..suppress import find_directives
 from . import ParseError, chrome, decide_language
 
@@ -182,7 +183,7 @@ def _drop_non_text(tree: Any) -> None:
     etree.strip_elements(tree, *NO_TEXT, with_tail=False)
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     for br in tree.iter("br"):
-        br.text = "\n"
+        br.text = LINE_BREAK  # a drawn line break: it ends a line of a pseudo-list, and a sentence
 
 
 def _content_root(tree: Any, selector: str | None) -> tuple[Any, dict[str, Any]]:

@@ -11,6 +11,7 @@ from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, Footnot
 from ..sources import Document
 from ..suppress import find_directives
 from . import decide_language, frontmatter
+from ..textstats import LINE_BREAK
 from .html import fragment_blocks
 
 
@@ -50,7 +51,8 @@ class _Inline:
                 if first_break is None:
                     first_break = len(self.text_parts)
                     self.first_line_bold = bold_text and not plain_text
-                self.text_parts.append("\n")
+                # a hard break is drawn on the page: it ends a sentence (a line of a pseudo-list), a soft one does not
+                self.text_parts.append(LINE_BREAK + "\n" if kind == "hardbreak" else "\n")
                 line += 1
             elif kind == "link_open":
                 open_links.append((str(child.attrGet("href") or ""), line, len(self.text_parts), ""))
@@ -81,7 +83,7 @@ class _Inline:
         elif name == "img":
             self.images.append(Image(attributes.get("src", ""), attributes.get("alt"), line, html=True))
         elif name == "br":
-            self.text_parts.append("\n")
+            self.text_parts.append(LINE_BREAK)
 
     @property
     def text(self) -> str:
