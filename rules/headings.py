@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable
 
@@ -190,6 +191,9 @@ def long_heading(post: Post, opts: Options) -> Iterable[Hit]:
 def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
     """More than 300 words of text without a subheading.
 
+    A bold line standing in for a heading (HD010) and a paragraph opening on a short label and a colon
+    ("Tip 3: …") break the text for a reader scanning it; the reference list does not count.
+
     Why: patients scan for the part that concerns them; long unbroken stretches hide it (Yoast uses the same 300 words).
     Fix: split the text with descriptive subheadings, one idea per section.
     Example options: max-words=20
@@ -214,6 +218,8 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
         if block.kind == HEADING or _pseudo_heading(post, index):
             run = index  # a bold line standing in for a heading breaks the text for readers too (HD010)
             continue
+        if _LABEL.match(block.text):
+            run = index  # "a. SSRIs: these medicines…", "**Sleep**: …": a labelled paragraph is a break to scan by
         if index in references:
             continue  # a reference list is not text to read through
         words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
@@ -285,6 +291,8 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
 
 
 PSEUDO_HEADING_MAX_WORDS = 12
+# A paragraph opening on a short label and a colon ("Tip 3:", "a. SSRIs (…):These", "Sleep: …").
+_LABEL = re.compile(r"^\s*(?:[a-z0-9]{1,2}[.)]\s*)?[^\W\d][^.!?:\n]{0,60}:(?!//)", re.IGNORECASE)
 _SENTENCE_END = tuple(".,;:!")
 
 
