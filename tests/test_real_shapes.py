@@ -362,3 +362,10 @@ def test_a_capital_heading_followed_at_once_by_another_is_its_parent() -> None:
     post = make_post(text, "text", "corns.txt")
     assert headings(post) == [(1, "CORNS"), (2, "TYPES OF CORNS"), (3, "HARD CORNS")]
     assert "SC001" not in {f.rule for f in audit_post(post, isolated_config(select=["SC001"])).findings}
+
+
+def test_a_teaser_line_above_its_button_is_a_link_card_not_a_heading() -> None:
+    text = ("Gum Disease\n\nGum disease starts with red, swollen gums that bleed when you brush.\n\n"
+            "5 Natural Ways To Fight Bad Breath\nClick Here\n\nTreatment\n\nA dental cleaning removes the plaque.\n")
+    post = make_post(text, "text", "gums.txt")
+    assert headings(post) == [(1, "Gum Disease"), (2, "Treatment")]

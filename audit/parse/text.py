@@ -192,6 +192,8 @@ def _drop_button_labels(runs: list[tuple[int, list[str]]]) -> list[tuple[int, li
         start = first
         for offset, line in enumerate(run):
             if chrome.is_button_label(line):
+                if kept and offset and looks_like_heading(kept[-1]) and not chrome.is_button_label(kept[-1]):
+                    kept.pop()  # a teaser line right above its button is a link card ("5 tips for…" / "Click here")
                 if kept:
                     out.append((start, kept))
                 kept = []
