@@ -179,7 +179,7 @@ def check(
     failed_inputs = 0
     skipped_inputs = 0
     audited_posts = 0
-    summaries: list[dict[str, Any]] = []  # what the site rules read, for runs of files
+    summaries: list[Any] = []  # what the site rules read (PostSummary), for runs of files
     regressed = False
     from .web.pipeline import wants_site_run
 
@@ -210,7 +210,9 @@ def check(
                 continue
             audited_posts += 1
             if site_run is None and result.summary is not None:
-                summaries.append(result.summary)
+                from .siterules import PostSummary
+
+                summaries.append(PostSummary.from_dict(result.summary))  # compact: tuples, not the JSON dict
             for transform in transforms:
                 result = transform(result)
             for sink in sinks:
@@ -265,16 +267,16 @@ def _single_post(sources: Iterable[str], crawl: Iterable[str]) -> bool:
     return len(sources) == 1 and not list(crawl) and not is_web_source(sources[0]) and not Path(sources[0]).is_dir()
 
 
-def _file_site_findings(config: Any, summaries: list[dict[str, Any]]) -> list[Any]:
+def _file_site_findings(config: Any, summaries: list[Any]) -> list[Any]:
     """Site rules over a run of two or more files (no link checks: a run of files fetches nothing)."""
     if len(summaries) < 2:
         return []
-    from .siterules import PostSummary, Site, is_site_rule, run_site_rules
+    from .siterules import Site, is_site_rule, run_site_rules
 
     settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
     if not settings:
         return []
-    return run_site_rules(Site(tuple(PostSummary.from_dict(s) for s in summaries), {}), settings)
+    return run_site_rules(Site(tuple(summaries), {}), settings)
 
 
 def _nothing_audited(sources: Iterable[str], include: Iterable[str], skipped: int) -> str:
