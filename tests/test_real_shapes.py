@@ -369,3 +369,11 @@ def test_a_teaser_line_above_its_button_is_a_link_card_not_a_heading() -> None:
             "5 Natural Ways To Fight Bad Breath\nClick Here\n\nTreatment\n\nA dental cleaning removes the plaque.\n")
     post = make_post(text, "text", "gums.txt")
     assert headings(post) == [(1, "Gum Disease"), (2, "Treatment")]
+
+
+def test_elements_hidden_from_every_reader_are_not_read() -> None:
+    page = ("<body><main><h1>Back pain</h1><p>Back pain is common and usually gets better.</p>"
+            "<h2 class='elementor-hidden-desktop elementor-hidden-tablet elementor-hidden-mobile'>Neck Pain</h2>"
+            "<h2 class='elementor-hidden-desktop'>Seen on phones</h2><p>Short text for phones.</p>"
+            "<div style='display: none'><h2>Old section</h2></div></main></body>")
+    assert headings(make_post(page, "html", "p.html")) == [(1, "Back pain"), (2, "Seen on phones")]

@@ -41,6 +41,23 @@ def _marked_by_class(element: Any, words: frozenset[str], values: frozenset[str]
     return None
 
 
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def never_shown(element: Any) -> bool:
+    """Hidden from every reader: a hiding class, hidden on every screen size, or an inline display:none."""
+    classes = (element.get("class") or "").lower().split()
+    if classes:
+        html = data()["html"]
+        if any(c in html["hidden_classes"] for c in classes):
+            return True
+        screens = {c.rsplit("-", 1)[-1] for c in classes if "-hidden-" in c or c.startswith("hidden-")}
+        if screens and all(s in screens for s in html["hidden_on"]):
+            return True
+    style = element.get("style")
+    return bool(style) and _DISPLAY_NONE.search(style) is not None
+
+
 def drop_site_chrome(tree: Any) -> list[str]:
     """Remove site chrome from the page; returns what was dropped ("footer", "div class=share-bar"…).
 

@@ -231,7 +231,7 @@ class _Walker:
             tail = child.tail
             name = child.tag
             if not isinstance(name, str) or name in SKIPPED or child.get("hidden") is not None \
-                    or child.get("aria-hidden") == "true":
+                    or child.get("aria-hidden") == "true" or chrome.never_shown(child):
                 pass
             elif name in INLINE and not _has_block_child(child):
                 loose.append(child)
