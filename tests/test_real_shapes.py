@@ -377,3 +377,10 @@ def test_elements_hidden_from_every_reader_are_not_read() -> None:
             "<h2 class='elementor-hidden-desktop'>Seen on phones</h2><p>Short text for phones.</p>"
             "<div style='display: none'><h2>Old section</h2></div></main></body>")
     assert headings(make_post(page, "html", "p.html")) == [(1, "Back pain"), (2, "Seen on phones")]
+
+
+def test_hidden_on_some_screens_by_a_wrapper_and_the_rest_by_itself_is_never_shown() -> None:
+    page = ("<body><main><h1>Back pain</h1><p>Back pain is common and usually gets better.</p>"
+            "<section class='elementor-hidden-desktop elementor-hidden-tablet'><div><h2 class='elementor-hidden-mobile'>"
+            "Neck Pain</h2></div></section></main></body>")
+    assert headings(make_post(page, "html", "p.html")) == [(1, "Back pain")]

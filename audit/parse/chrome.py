@@ -44,16 +44,22 @@ def _marked_by_class(element: Any, words: frozenset[str], values: frozenset[str]
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def never_shown(element: Any) -> bool:
-    """Hidden from every reader: a hiding class, hidden on every screen size, or an inline display:none."""
+def hidden_screens(element: Any) -> frozenset[str]:
+    """The screen sizes an element's classes hide it on ("elementor-hidden-tablet" → tablet)."""
     classes = (element.get("class") or "").lower().split()
-    if classes:
-        html = data()["html"]
-        if any(c in html["hidden_classes"] for c in classes):
-            return True
-        screens = {c.rsplit("-", 1)[-1] for c in classes if "-hidden-" in c or c.startswith("hidden-")}
-        if screens and all(s in screens for s in html["hidden_on"]):
-            return True
+    return frozenset(c.rsplit("-", 1)[-1] for c in classes if "-hidden-" in c or c.startswith("hidden-"))
+
+
+def never_shown(element: Any, hidden_on: frozenset[str] = frozenset()) -> bool:
+    """Hidden from every reader: a hiding class, hidden on every screen size (its own classes and its
+    ancestors' together), or an inline display:none."""
+    html = data()["html"]
+    classes = (element.get("class") or "").lower().split()
+    if any(c in html["hidden_classes"] for c in classes):
+        return True
+    screens = hidden_on | hidden_screens(element)
+    if screens and all(s in screens for s in html["hidden_on"]):
+        return True
     style = element.get("style")
     return bool(style) and _DISPLAY_NONE.search(style) is not None
 

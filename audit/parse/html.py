@@ -220,7 +220,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.footnotes: list[FootnoteDef] = []
 
-    def walk(self, element: Any, depth: int = 0) -> None:
+    def walk(self, element: Any, depth: int = 0, hidden_on: frozenset[str] = frozenset()) -> None:
         if depth > MAX_DEPTH:
             raise ParseError(f"HTML is nested deeper than {MAX_DEPTH} levels")
         # text and inline elements between blocks form a paragraph: (text, line) pairs or elements
@@ -230,15 +230,16 @@ class _Walker:
         for child in element:
             tail = child.tail
             name = child.tag
+            screens = hidden_on | chrome.hidden_screens(child) if isinstance(name, str) else hidden_on
             if not isinstance(name, str) or name in SKIPPED or child.get("hidden") is not None \
-                    or child.get("aria-hidden") == "true" or chrome.never_shown(child):
+                    or child.get("aria-hidden") == "true" or chrome.never_shown(child, screens):
                 pass
             elif name in INLINE and not _has_block_child(child):
                 loose.append(child)
             else:
                 self._flush(loose, element)
                 loose = []
-                self._block(child, depth)
+                self._block(child, depth, screens)
             if tail and (tail.strip() or loose):
                 loose.append((tail, _tail_line(child)))
         self._flush(loose, element)
@@ -261,7 +262,7 @@ class _Walker:
                 notes += parts["footnote_refs"]
         self.blocks.append(Block(PARAGRAPH, text, line, links=tuple(links), images=tuple(images), footnote_refs=tuple(notes)))
 
-    def _block(self, tag: Any, depth: int) -> None:
+    def _block(self, tag: Any, depth: int, hidden_on: frozenset[str] = frozenset()) -> None:
         name = tag.tag
         line = tag.sourceline or 1
         role_level = tag.get("aria-level") if tag.get("role") == "heading" else None
@@ -286,7 +287,7 @@ class _Walker:
         elif name in ("br", "hr", "wbr"):
             return
         else:
-            self.walk(tag, depth + 1)
+            self.walk(tag, depth + 1, hidden_on)
 
     def _items(self, list_tag: Any) -> Iterator[Block]:
         for li in list_tag:
