@@ -31,7 +31,10 @@ class TextReporter(Sink):
         self.score_total += result.score
         write = self.stream.write
         if result.findings:
-            write(self._paint(result.source, "1") + "\n")
+            positions = (result.document or {}).get("positions")
+            note = {"paragraphs": " (line numbers are the document's paragraphs)",
+                    "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
+            write(self._paint(result.source, "1") + note + "\n")
         for f in result.findings:
             self.severities[f.severity] += 1
             severity = self._paint(str(f.severity), COLOURS[f.severity])

@@ -384,3 +384,9 @@ def test_hidden_on_some_screens_by_a_wrapper_and_the_rest_by_itself_is_never_sho
             "<section class='elementor-hidden-desktop elementor-hidden-tablet'><div><h2 class='elementor-hidden-mobile'>"
             "Neck Pain</h2></div></section></main></body>")
     assert headings(make_post(page, "html", "p.html")) == [(1, "Back pain")]
+
+
+def test_the_text_output_says_a_word_drafts_lines_are_paragraphs(cli, tmp_path: Path) -> None:
+    _docx(tmp_path)
+    result = cli("check", str(tmp_path / "draft.docx"), "--isolated", "--fail-on", "never")
+    assert "draft.docx (line numbers are the document's paragraphs)" in result.output
