@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_audit.rules import _signals, citations, readability, sections
+from clinic_audit.rules import _signals, citations, readability_words, sections
 from clinic_audit.rules import _trust_content as trust
 from clinic_audit.textscan import TextIndex, requirement
 
@@ -113,7 +113,7 @@ def as_alternation(phrases: list[str]) -> re.Pattern[str]:
 
 
 def test_phrases_find_what_a_longest_first_alternation_finds() -> None:
-    forms = list(readability._jargon_forms(tuple(readability._jargon_lists()["en"])))
+    forms = list(readability_words._jargon_forms(tuple(readability_words._jargon_lists()["en"])))
     texts = fixture_texts() + ["Myocardial infarction and hypertension; non-hypertension, hypertension-like.",
                                "chronic chronic CHRONIC pain", "Anti-inflammatory drugs (NSAIDs)"]
     pattern = as_alternation(forms)
