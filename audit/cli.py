@@ -142,7 +142,10 @@ def check(
     threshold = settings["fail-on"]
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
     use_color = _wants_color(stream, color) and fmt == "text"
-    report = reporter(fmt, stream, color=use_color, suggestions=not no_suggestions, quiet=quiet)
+    from .result import rule_docs
+
+    docs = rule_docs(config.registry)  # what reports show of a rule comes from the run, not the registry
+    report = reporter(fmt, stream, color=use_color, suggestions=not no_suggestions, quiet=quiet, rules=docs)
     # Every consumer of results is a sink (post/failure/finish); transforms run before them.
     # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
     sinks: list[Any] = [report]
@@ -152,7 +155,7 @@ def check(
         from clinic_audit.reports.html import HtmlSink
 
         try:
-            sinks.append(HtmlSink(html_dir))
+            sinks.append(HtmlSink(html_dir, rules=docs))
         except OSError as exc:
             click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
             sys.exit(ExitCode.ERROR)
@@ -346,8 +349,10 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
     from clinic_audit.reports import reporter
     from clinic_audit.reports.summary import read_run
 
-    from .result import InputFailure, PostResult
+    from .registry import load
+    from .result import InputFailure, PostResult, rule_docs
 
+    docs = rule_docs(load())
     try:
         run = read_run(results.read())
     except ValueError as exc:
@@ -357,12 +362,12 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
         from clinic_audit.reports.html import render_run
 
         try:
-            click.echo(f"clinic-audit: wrote {render_run(run, html_dir)}", err=True)
+            click.echo(f"clinic-audit: wrote {render_run(run, html_dir, docs)}", err=True)
         except OSError as exc:
             click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
             sys.exit(ExitCode.ERROR)
     if fmt or not html_dir:
-        out = reporter(fmt or "text", sys.stdout, color=False)
+        out = reporter(fmt or "text", sys.stdout, color=False, rules=docs)
         for post in run["posts"]:
             out.post(PostResult.from_dict(post))
         for failure in run["errors"]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import __version__
 from .model import HEADING, Post
@@ -114,6 +114,28 @@ class InputFailure:
         if self.skipped:
             out["skipped"] = True
         return out
+
+
+RuleDocs = Callable[[str], "dict[str, Any] | None"]  # rule code -> its documentation as plain data
+
+
+def rule_docs(registry: Any) -> RuleDocs:
+    """What reports show of a rule, as plain data: code, name, family, severity, summary and docstring parts.
+
+    The run hands this to the reports, so no report imports the registry (or sees a rule's defaults)."""
+    import textwrap
+
+    cache: dict[str, dict[str, Any] | None] = {}
+
+    def describe(code: str) -> dict[str, Any] | None:
+        if code not in cache:
+            found = registry.get(code)
+            cache[code] = None if found is None else {
+                "code": found.code, "name": found.name, "family": found.family, "severity": str(found.severity),
+                "summary": found.summary, "parts": {k: textwrap.dedent(v) for k, v in found.parts.items()}}
+        return cache[code]
+
+    return describe
 
 
 class Sink:

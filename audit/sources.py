@@ -118,12 +118,11 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
     if not data.strip():
         raise InputError(target.source, "file is empty")
     if fmt == "docx":
-        from .parse import ParseError
-        from .parse.docx import to_html
+        from .docx import DocxError, to_html
 
         try:
             return Document(target.source, to_html(data), "docx")
-        except ParseError as exc:
+        except DocxError as exc:
             raise InputError(target.source, str(exc)) from None
     if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(target.source, "looks like a binary file, not HTML, Markdown or text")

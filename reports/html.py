@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from clinic_audit.result import InputFailure, PostResult, Sink
+from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
 
 from . import html_page
 from .summary import SEVERITIES, SiteSummary, letter_for, plural
@@ -94,7 +93,8 @@ def history_points(history: Iterable[dict[str, Any]]) -> list[Point]:
 class HtmlSite:
     """Writes the report directory from post dicts: one page per post at once, the index at the end."""
 
-    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
+    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None,
+                 rules: RuleDocs | None = None):
         self.directory = Path(directory)
         (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)  # fail now, before the audit, if we cannot
         self.history = list(history or [])
@@ -103,7 +103,7 @@ class HtmlSite:
         self._taken: set[str] = set()
         self._env: Any = None
         self._script: tuple[str, str] | None = None
-        self._rule_docs: dict[str, dict[str, Any] | None] = {}
+        self.rules = rules
 
     # -- rendering helpers ---------------------------------------------------------------------------
 
@@ -142,19 +142,8 @@ class HtmlSite:
         path.write_text(html, encoding="utf-8")
 
     def _docs(self, code: str) -> dict[str, Any] | None:
-        """A rule's documentation parts from the registry (rule metadata, not the post)."""
-        if code not in self._rule_docs:
-            from clinic_audit.registry import load
-
-            found = load().get(code)
-            self._rule_docs[code] = None if found is None else {
-                "code": found.code,
-                "name": found.name,
-                "family": found.family,
-                "severity": str(found.severity),
-                "parts": {k: textwrap.dedent(v) for k, v in found.parts.items()},
-            }
-        return self._rule_docs[code]
+        """A rule's documentation, as the run handed it over (none for a run rendered without it)."""
+        return self.rules(code) if self.rules is not None else None
 
     # -- the sink protocol, on dicts -----------------------------------------------------------------
 
@@ -219,8 +208,9 @@ class HtmlSite:
 class HtmlSink(Sink):
     """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
 
-    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None):
-        self.writer = HtmlSite(directory, history)
+    def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None,
+                 rules: RuleDocs | None = None):
+        self.writer = HtmlSite(directory, history, rules)
         self.index: Path | None = None
 
     def post(self, result: PostResult) -> None:
@@ -237,9 +227,9 @@ class HtmlSink(Sink):
         self.index = self.writer.finish()
 
 
-def render_run(run: dict[str, Any], directory: str | Path) -> Path:
+def render_run(run: dict[str, Any], directory: str | Path, rules: RuleDocs | None = None) -> Path:
     """Render a saved run (the JSON report's document) into ``directory``; returns the index path."""
-    site = HtmlSite(directory, run.get("history"))
+    site = HtmlSite(directory, run.get("history"), rules)
     for post in run.get("posts", []):
         site.add(post)
     for failure in run.get("errors", []):

@@ -1,6 +1,6 @@
 """The SARIF 2.1.0 report, for code-scanning services (GitHub code scanning, Azure DevOps, IDE viewers).
 
-Rule metadata comes from the rule docstrings through the registry: the
+Rule metadata comes from the rule docstrings, handed over by the run (``rules``): the
 summary is the short description, "Why" the full description, "Why" and "Fix"
 the help.  Each result carries the finding's fingerprint as a partial
 fingerprint, so services track a finding across commits as lines move.
@@ -14,8 +14,8 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from clinic_audit import __version__
-from clinic_audit.result import InputFailure, PostResult, Sink
-from clinic_audit.rule import Finding, Rule, Severity
+from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
+from clinic_audit.rule import Finding, Severity
 
 from .paths import is_url, report_path
 
@@ -35,20 +35,20 @@ def artifact_location(source: str) -> dict[str, str]:
     return {"uri": quote(path), "uriBaseId": SRCROOT}
 
 
-def rule_descriptor(code: str, rule: Rule | None, fallback_name: str) -> dict[str, Any]:
-    """A reportingDescriptor built from the rule's docstring parts."""
+def rule_descriptor(code: str, rule: dict[str, Any] | None, fallback_name: str) -> dict[str, Any]:
+    """A reportingDescriptor built from the rule's documentation (``result.rule_docs``)."""
     if rule is None:
         return {"id": code, "name": fallback_name, "shortDescription": {"text": fallback_name or code}}
-    parts = rule.parts
+    parts = rule["parts"]
     why, fix = parts.get("Why", "").strip(), parts.get("Fix", "").strip()
     help_text = "\n\n".join(p for p in (why, f"Fix: {fix}" if fix else "") if p)
     descriptor: dict[str, Any] = {
-        "id": rule.code,
-        "name": rule.name,
-        "shortDescription": {"text": rule.summary or rule.name},
-        "fullDescription": {"text": why or rule.summary or rule.name},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"family": rule.family, "tags": [rule.family]},
+        "id": rule["code"],
+        "name": rule["name"],
+        "shortDescription": {"text": rule["summary"] or rule["name"]},
+        "fullDescription": {"text": why or rule["summary"] or rule["name"]},
+        "defaultConfiguration": {"level": LEVELS[Severity.parse(rule["severity"])]},
+        "properties": {"family": rule["family"], "tags": [rule["family"]]},
     }
     if help_text:
         descriptor["help"] = {"text": help_text, "markdown": help_text}
@@ -58,8 +58,9 @@ def rule_descriptor(code: str, rule: Rule | None, fallback_name: str) -> dict[st
 class SarifReporter(Sink):
     """Collects the run and writes one SARIF log at the end (SARIF is a single JSON document)."""
 
-    def __init__(self, stream: IO[str], **_options: Any):
+    def __init__(self, stream: IO[str], rules: RuleDocs | None = None, **_options: Any):
         self.stream = stream
+        self.rules = rules
         self.results: list[dict[str, Any]] = []
         self.rule_index: dict[str, int] = {}
         self.rule_names: dict[str, str] = {}
@@ -114,10 +115,8 @@ class SarifReporter(Sink):
         })
 
     def _rules(self) -> list[dict[str, Any]]:
-        from clinic_audit.registry import load
-
-        registry = load()
-        return [rule_descriptor(code, registry.get(code), self.rule_names[code]) for code in self.rule_index]
+        describe = self.rules or (lambda code: None)
+        return [rule_descriptor(code, describe(code), self.rule_names[code]) for code in self.rule_index]
 
     def finish(self) -> None:
         run: dict[str, Any] = {

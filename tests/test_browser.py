@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from clinic_audit.reports.html import render_run
+from clinic_audit.registry import load as load_rules
+from clinic_audit.result import rule_docs
+
+DOCS = rule_docs(load_rules())  # what a run hands its reports
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -52,7 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         post["score"] = (post["score"] + 7 * i) % 101
         run["posts"].append(post)
     directory = tmp_path_factory.mktemp("site")
-    render_run(run, directory)
+    render_run(run, directory, DOCS)
     return directory
 
 

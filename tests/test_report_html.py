@@ -14,6 +14,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from clinic_audit.reports.html import page_name, render_run
+from clinic_audit.registry import load as load_rules
+from clinic_audit.result import rule_docs
+
+DOCS = rule_docs(load_rules())  # what a run hands its reports
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 
@@ -29,7 +33,7 @@ def soup(path: Path) -> BeautifulSoup:
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[dict, Path]:
     run = load("run.json")
-    render_run(run, tmp_path)
+    render_run(run, tmp_path, DOCS)
     return run, tmp_path
 
 
@@ -90,18 +94,18 @@ def test_frequent_problems_count_the_posts_each_rule_affects(site):
 
 def test_history_is_drawn_only_when_the_run_has_it(tmp_path: Path):
     run = load("run.json")
-    render_run(run, tmp_path / "plain")
+    render_run(run, tmp_path / "plain", DOCS)
     assert soup(tmp_path / "plain" / "index.html").select_one("#history") is None
     run["history"] = [{"run": 1, "date": "2026-01-05", "score": 71}, {"run": 2, "date": "2026-02-05", "score": 78},
                       {"run": 3, "date": "2026-03-05", "score": 84}]
-    render_run(run, tmp_path / "hist")
+    render_run(run, tmp_path / "hist", DOCS)
     chart = soup(tmp_path / "hist" / "index.html").select_one("#history svg")
     assert len(chart.find_all("circle")) == 3
     assert "2026-03-05: 84" in chart.find("desc").get_text()
 
 
 def test_excerpt_is_highlighted_where_it_stands_and_linked_to_its_fix(tmp_path: Path):
-    render_run(load("hostile.json"), tmp_path)
+    render_run(load("hostile.json"), tmp_path, DOCS)
     page = soup(next((tmp_path / "posts").glob("*.html")))
     block = page.select_one('.blk[data-line="3"]')
     mark = block.select_one("mark.hl")
@@ -127,7 +131,7 @@ def test_outline_marks_skipped_levels_and_empty_sections(site, tmp_path: Path):
     outline = soup(post_page(directory, knee["source"])).select_one("#outline")
     skipped = [n for n in outline.select(".hnode") if "skipped level" in n.get_text()]
     assert [n.get_text().split("⚠")[0].strip() for n in skipped] == ["H4 Exercises"]
-    render_run(load("hostile.json"), tmp_path / "h")
+    render_run(load("hostile.json"), tmp_path / "h", DOCS)
     outline = soup(next((tmp_path / "h" / "posts").glob("*.html"))).select_one("#outline")
     risks = next(n for n in outline.select(".hnode") if "Risks" in n.get_text())
     assert "empty section" in risks.get_text()
@@ -144,7 +148,7 @@ def test_metrics_are_shown_against_targets(site):
 
 @pytest.mark.parametrize("page", ["index.html", "post"])
 def test_hostile_post_content_is_inert_text(tmp_path: Path, page: str):
-    render_run(load("hostile.json"), tmp_path)
+    render_run(load("hostile.json"), tmp_path, DOCS)
     path = tmp_path / "index.html" if page == "index.html" else next((tmp_path / "posts").glob("*.html"))
     text = path.read_text(encoding="utf-8")
     document = BeautifulSoup(text, "html.parser")
@@ -190,12 +194,12 @@ def test_page_names_are_safe_and_unique():
 def test_identical_sources_get_their_own_pages(tmp_path: Path):
     run = load("run.json")
     run["posts"].append(copy.deepcopy(run["posts"][0]))
-    render_run(run, tmp_path)
+    render_run(run, tmp_path, DOCS)
     assert len(list((tmp_path / "posts").glob("*.html"))) == len(run["posts"])
 
 
 def test_failures_are_listed_on_the_index(tmp_path: Path):
-    render_run(load("hostile.json"), tmp_path)
+    render_run(load("hostile.json"), tmp_path, DOCS)
     failures = soup(tmp_path / "index.html").select_one("#failures")
     assert "cannot read <b>it</b>" in failures.get_text()
 
@@ -277,7 +281,7 @@ def test_site_wide_findings_list_the_pages_they_involve(tmp_path: Path):
         "name": "duplicate-title", "family": "site", "severity": "warning", "message": "two posts share a title",
         "line": 1, "column": 1, "excerpt": "", "suggestion": "Give each post its own title.",
     }]}
-    render_run(run, tmp_path)
+    render_run(run, tmp_path, DOCS)
     section = soup(tmp_path / "index.html").select_one("#site")
     links = [a["href"] for a in section.select("td a")]
     assert len(links) == 2 and all((tmp_path / href).is_file() for href in links)

@@ -24,7 +24,8 @@ from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, Footnot
 from ..sources import Document
 from ..textstats import LINE_BREAK
 from ..suppress import find_directives
-from . import ParseError, chrome, decide_language
+from . import chrome
+from .base import ParseError, decide_language
 
 MAX_DEPTH = 400  # deeper nesting is not an article; refuse it with a clear message
 SKIPPED = {"script", "style", "noscript", "template", "nav", "svg", "iframe", "form", "button", "select", "head"}

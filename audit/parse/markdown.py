@@ -10,7 +10,8 @@ from typing import Any
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import decide_language, frontmatter
+from . import frontmatter
+from .base import decide_language
 from ..textstats import LINE_BREAK
 from .html import fragment_blocks
 

@@ -28,7 +28,8 @@ import re
 from ..model import HEADING, LIST, PARAGRAPH, Block, Link, Post
 from ..sources import Document
 from ..suppress import find_directives
-from . import NotAPost, chrome, decide_language
+from . import chrome
+from .base import NotAPost, decide_language
 
 BULLET = re.compile(r"^\s*(?:[•◦▪●·\-*–]|\d{1,2}[.)])(?:\s+|$)")
 MAX_HEADING_WORDS = 16

@@ -12,7 +12,10 @@ import io
 import re
 import zipfile
 
-from . import ParseError
+
+
+class DocxError(Exception):
+    """The file is not a readable Word document; the message says why, for the user."""
 
 MAX_XML_BYTES = 50_000_000  # a document.xml bigger than this is not a blog draft
 _BLOCK_START = re.compile(r"(?=<(?:p|h[1-6]|li|table|tr|blockquote)[\s>])")
@@ -24,21 +27,21 @@ TITLE_STYLE_MAP = "\n".join(
 
 
 def to_html(data: bytes) -> str:
-    """The document as an HTML page, one paragraph per line (raises ParseError for a broken file)."""
+    """The document as an HTML page, one paragraph per line (raises DocxError for a broken file)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         info = archive.getinfo("word/document.xml")
         if info.file_size > MAX_XML_BYTES:
-            raise ParseError(f"the document's text is {info.file_size / 1e6:.0f} MB, too big for a post")
+            raise DocxError(f"the document's text is {info.file_size / 1e6:.0f} MB, too big for a post")
         uses_title = bool(_TITLE_STYLE.search(archive.read(info)))
     except (zipfile.BadZipFile, KeyError):
-        raise ParseError("not a Word .docx file (it is not a zip archive holding word/document.xml)") from None
+        raise DocxError("not a Word .docx file (it is not a zip archive holding word/document.xml)") from None
     import mammoth
 
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=TITLE_STYLE_MAP if uses_title else "")
     except Exception as exc:  # mammoth raises many kinds on damaged files
-        raise ParseError(f"cannot read the Word document: {type(exc).__name__}: {exc}") from None
+        raise DocxError(f"cannot read the Word document: {type(exc).__name__}: {exc}") from None
     body = _BLOCK_START.sub("\n", result.value).lstrip("\n")
     # the first paragraph shares line 1 with the wrapper, so line N is paragraph N
     return f"<!DOCTYPE html><html><body><article>{body}\n</article></body></html>\n"
