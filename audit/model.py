@@ -243,16 +243,18 @@ class Post:
             cache[key] = TextStats.from_counts(rows, self.language)  # type: ignore[arg-type]
         return cache[key]
 
-    def shared(self, key: str, compute: Callable[["Post"], T]) -> T:
+    def view(self, compute: Callable[..., T], *args: Any) -> T:
         """A view a rule helper derives from the post, computed once per post and shared by every rule.
 
-        Helpers used by several rules (dates found in the text, units of prose) call
-        ``post.shared("dates", find_all_dates)`` instead of recomputing per rule; the value
-        lives and dies with the post, so nothing is kept between posts.
+        The view is keyed by the function itself (and its extra arguments), not by a name: helpers used by
+        several rules call ``post.view(find_dates, "updated")`` instead of recomputing per rule; the value
+        lives and dies with the post, so nothing is kept between posts.  ``compute`` must be a module-level
+        function (a lambda made per call would never be found again).
         """
-        cache = self.__dict__.setdefault("_shared", {})
+        cache = self.__dict__.setdefault("_views", {})
+        key = (compute, args)
         if key not in cache:
-            cache[key] = compute(self)
+            cache[key] = compute(self, *args)
         return cache[key]  # type: ignore[no-any-return]
 
     @cached_property

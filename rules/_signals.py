@@ -111,7 +111,7 @@ def text_lines(post: Post) -> tuple[tuple[int, str], ...]:
     Plain-text posts use the raw source because the parser drops the short lines
     before the first paragraph (where CMS copies put bylines and dates).
     """
-    return post.shared("signals.text_lines", _text_lines)
+    return post.view(_text_lines)
 
 
 def _text_lines(post: Post) -> tuple[tuple[int, str], ...]:
@@ -131,8 +131,11 @@ def _text_lines(post: Post) -> tuple[tuple[int, str], ...]:
 def lines_matching(post: Post, pattern: re.Pattern[str]) -> list[tuple[int, str]]:
     """The visible lines where ``pattern`` may match, in order: one search over the post, not one per line."""
     lines = text_lines(post)
-    index = post.shared("signals.text_index", lambda p: TextIndex([text for _, text in lines]))
-    return [lines[i] for i in index.candidates(pattern)]
+    return [lines[i] for i in post.view(_text_index).candidates(pattern)]
+
+
+def _text_index(post: Post) -> TextIndex:
+    return TextIndex([text for _, text in text_lines(post)])
 
 
 def short_lines(post: Post) -> Iterator[tuple[int, str]]:
@@ -209,7 +212,7 @@ def _front_line(post: Post, key: str) -> int:
 
 def authors(post: Post) -> list[Signal]:
     """Every stated author: front matter, meta author, JSON-LD ``author`` and "By …" lines."""
-    return list(post.shared("signals.authors", _authors))
+    return list(post.view(_authors))
 
 
 def _authors(post: Post) -> tuple[Signal, ...]:
@@ -234,7 +237,7 @@ def _authors(post: Post) -> tuple[Signal, ...]:
 
 def reviewers(post: Post) -> list[Signal]:
     """Every stated medical reviewer, with the review date when it is given alongside."""
-    return list(post.shared("signals.reviewers", _reviewers))
+    return list(post.view(_reviewers))
 
 
 def _reviewers(post: Post) -> tuple[Signal, ...]:
@@ -261,7 +264,7 @@ def _reviewers(post: Post) -> tuple[Signal, ...]:
 
 def dates(post: Post, kind: str) -> list[Signal]:
     """Dates of one kind ("published", "updated" or "reviewed") from every source."""
-    return list(post.shared(f"signals.dates.{kind}", lambda p: _dates(p, kind)))
+    return list(post.view(_dates, kind))
 
 
 def _dates(post: Post, kind: str) -> tuple[Signal, ...]:
@@ -290,7 +293,7 @@ def _dates(post: Post, kind: str) -> tuple[Signal, ...]:
 
 def _dated_lines(post: Post) -> tuple[tuple[Signal, str | None], ...]:
     """Short lines of text that hold a date, each with the kind of date its label gives."""
-    return post.shared("signals.dated_lines", _find_dated_lines)
+    return post.view(_find_dated_lines)
 
 
 _YEAR = re.compile(r"\d{4}")  # every date form find_date reads has a four-digit year

@@ -36,7 +36,11 @@ def any_of(patterns: list[str]) -> re.Pattern[str]:
 
 def units(post: Post) -> tuple[tuple[int, str, Block], ...]:
     """Text a reader takes as a statement: prose sentences, list items, headings and quotes."""
-    return post.shared("trust.units", lambda p: tuple(_units(p)))
+    return post.view(_all_units)
+
+
+def _all_units(post: Post) -> tuple[tuple[int, str, Block], ...]:
+    return tuple(_units(post))
 
 
 def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
@@ -62,21 +66,31 @@ def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
 def units_matching(post: Post, *patterns: re.Pattern[str]) -> list[tuple[int, str, Block]]:
     """The units where any of ``patterns`` may match, in order: one search over the post, not one per unit."""
     everything = units(post)
-    index = post.shared("trust.unit_index", lambda p: TextIndex([text for _, text, _ in everything]))
-    return [everything[i] for i in index.matching(*patterns)]
+    return [everything[i] for i in post.view(_unit_index).matching(*patterns)]
+
+
+def _unit_index(post: Post) -> TextIndex:
+    return TextIndex([text for _, text, _ in units(post)])
 
 
 def all_text(post: Post) -> str:
     """The post's visible text on one line (raw lines for plain text, so the preamble counts)."""
-    return post.shared("trust.all_text", lambda p: " ".join(text for _, text in text_lines(p)))
+    return post.view(_joined_text)
+
+
+def _joined_text(post: Post) -> str:
+    return " ".join(text for _, text in text_lines(post))
 
 
 def mentions(post: Post, pattern: re.Pattern[str]) -> bool:
     """True when ``pattern`` matches the post's text (a phrase may run across lines); the regex runs only
     when the text holds one of the pattern's literal words."""
     text = all_text(post)
-    index = post.shared("trust.all_text_index", lambda p: TextIndex([text]))
-    return bool(index.candidates(pattern)) and pattern.search(text) is not None
+    return bool(post.view(_joined_text_index).candidates(pattern)) and pattern.search(text) is not None
+
+
+def _joined_text_index(post: Post) -> TextIndex:
+    return TextIndex([all_text(post)])
 
 
 def negated(text: str, start: int) -> bool:

@@ -62,7 +62,7 @@ def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
 def units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
     """Every sentence a claim can sit in, with the block that cites it: prose sentences, and the sentences of
     list items and quotes (not prose for the formulas, but a statistic in a bullet still needs a source)."""
-    return post.shared("citations.units", _units)
+    return post.view(_units)
 
 
 def _units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
@@ -80,7 +80,11 @@ def _units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
 
 
 def _sentence_index(post: Post) -> TextIndex:
-    return post.shared("citations.sentence_index", lambda p: TextIndex([s.text for s, _ in units(p)]))
+    return post.view(_build_sentence_index)
+
+
+def _build_sentence_index(post: Post) -> TextIndex:
+    return TextIndex([s.text for s, _ in units(post)])
 
 
 def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[int, Sentence, Block]]:
@@ -92,7 +96,7 @@ def _claim_sentences(post: Post, *patterns: re.Pattern[str]) -> Iterator[tuple[i
 
 def statistics(post: Post) -> dict[int, str]:
     """The first statistic of each sentence that states one, by sentence index, in order."""
-    return post.shared("citations.statistics", _find_statistics)
+    return post.view(_find_statistics)
 
 
 def _find_statistics(post: Post) -> dict[int, str]:

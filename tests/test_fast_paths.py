@@ -81,12 +81,23 @@ def test_abbreviations_and_initials_do_not_end_a_sentence(text, expected):
     assert [s for _, s in split_sentences(text)] == expected
 
 
-def test_shared_views_are_computed_once_per_post():
+CALLS: list[str] = []
+
+
+def _counted_blocks(post, label):
+    CALLS.append(label)
+    return len(post.blocks)
+
+
+def test_views_are_computed_once_per_post_and_keyed_by_function_and_arguments():
+    CALLS.clear()
     post = make_post("Some text.\n")
-    calls = []
     for _ in range(3):
-        post.shared("blocks", lambda p: calls.append(1) or len(p.blocks))
-    assert post.shared("blocks", len) == 1 and calls == [1]
+        assert post.view(_counted_blocks, "a") == 1
+    assert CALLS == ["a"]
+    post.view(_counted_blocks, "b")  # other arguments: another view
+    make_post("Some text.\n").view(_counted_blocks, "a")  # another post: its own views
+    assert CALLS == ["a", "b", "a"]
 
 
 def test_product_and_benchmark_floor_agree_on_the_formulas(monkeypatch):
