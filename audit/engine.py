@@ -61,7 +61,7 @@ def run_rules(post: Post, settings: Iterable[RuleSetting]) -> list[Finding]:
     findings: list[Finding] = []
     for setting in settings:
         r = setting.rule
-        if not r.applies_to(post.language) or r.family == "audit" or getattr(r, "kind", "post") != "post":
+        if not r.applies_to(post.language) or r.family == "audit" or r.scope != "post":
             continue
         try:
             for hit in r.check(post, setting.options):

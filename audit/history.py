@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .result import PostResult
     from .rule import Finding
-    from .siterules import PostSummary, SiteFinding
+    from .siterules import PostSummary
     from .sources import Document
 
 DEFAULT_DB = ".clinic-audit/history.sqlite"
@@ -197,7 +197,7 @@ class Recorder:
                                [(self.run_id, result.source, fam, s) for fam, s in result.scores.items()])
         self.pending.clear()
 
-    def finish(self, site_findings: Sequence["SiteFinding"], penalties: dict[str, float]) -> int:
+    def finish(self, site_findings: Sequence["Finding"], penalties: dict[str, float]) -> int:
         """Write the site findings and mark the run complete; returns the run id."""
         self.flush()
         score = site_score(self.scores, site_findings, penalties)

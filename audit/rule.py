@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
@@ -130,6 +130,7 @@ class Finding:
     value: float | str | None = field(default=None, compare=False)
     limit: float | str | None = field(default=None, compare=False)
     fingerprint: str = field(default="", compare=False)
+    sources: tuple[str, ...] = field(default=(), compare=False)  # a site finding: every post it is about
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,7 +146,8 @@ class Finding:
             "value": self.value,
             "limit": self.limit,
             "fingerprint": self.fingerprint,
-        }
+        } if not self.sources else {"source": self.source, **replace(self, sources=()).to_dict(),
+                                    "sources": list(self.sources)}
 
     @classmethod
     def from_dict(cls, source: str, data: Mapping[str, Any]) -> "Finding":
@@ -163,6 +165,7 @@ class Finding:
             value=data.get("value"),
             limit=data.get("limit"),
             fingerprint=data.get("fingerprint", ""),
+            sources=tuple(data.get("sources", ())),
         )
 
 
@@ -197,6 +200,7 @@ class Rule:
     options: tuple[Option, ...] = ()
     doc: str = ""
     languages: tuple[str, ...] = ()  # empty: every language
+    scope: str = "post"  # "post": checks one post; "site": checks the run's post summaries (siterules.site_rule)
 
     @property
     def summary(self) -> str:

@@ -92,46 +92,29 @@ class SiteHit:
     key: str = ""
 
 
-@dataclass(frozen=True, order=True)
-class SiteFinding(Finding):
-    """A finding about several posts; ``sources`` names them all."""
-
-    sources: tuple[str, ...] = field(default=(), compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, **super().to_dict(), "sources": list(self.sources)}
-
-
 SiteCheckFn = Callable[[Site, Options], Iterable[SiteHit]]
 
-
-@dataclass(frozen=True)
-class SiteRule(Rule):
-    """A declared site rule; listed, explained, selected and configured exactly like a post rule."""
-
-    kind: str = "site"
-
-
-def site_rule(code: str, name: str, severity: str, options: Iterable[Option] = ()) -> Callable[[SiteCheckFn], SiteRule]:
-    """Declare a site rule from its check function; the docstring is its documentation."""
+def site_rule(code: str, name: str, severity: str, options: Iterable[Option] = ()) -> Callable[[SiteCheckFn], Rule]:
+    """Declare a site rule (scope "site") from its check function; the docstring is its documentation.
+    It is listed, explained, selected and configured exactly like a post rule."""
     import inspect
 
-    def make(fn: SiteCheckFn) -> SiteRule:
-        return SiteRule(code=code, name=name, family="site", severity=Severity.parse(severity), check=fn,  # type: ignore[arg-type]
-                        options=tuple(options), doc=inspect.cleandoc(fn.__doc__ or ""))
+    def make(fn: SiteCheckFn) -> Rule:
+        return Rule(code=code, name=name, family="site", severity=Severity.parse(severity), check=fn,  # type: ignore[arg-type]
+                    options=tuple(options), doc=inspect.cleandoc(fn.__doc__ or ""), scope="site")
 
     return make
 
 
 def is_site_rule(r: Rule) -> bool:
-    return getattr(r, "kind", "post") == "site"
+    return r.scope == "site"
 
 
-def run_site_rules(site: Site, settings: Iterable["RuleSetting"]) -> list[SiteFinding]:
+def run_site_rules(site: Site, settings: Iterable["RuleSetting"]) -> list[Finding]:
     """Every finding the selected site rules make; a crashing rule becomes an AU001 finding."""
     from .internal import rule_crashed
 
-    findings: list[SiteFinding] = []
+    findings: list[Finding] = []
     for setting in settings:
         r = setting.rule
         if not is_site_rule(r):
@@ -148,9 +131,9 @@ def run_site_rules(site: Site, settings: Iterable["RuleSetting"]) -> list[SiteFi
     return sorted(findings)
 
 
-def _finding(r: Rule, severity: Severity, hit: SiteHit) -> SiteFinding:
+def _finding(r: Rule, severity: Severity, hit: SiteHit) -> Finding:
     key = hit.key or hit.excerpt or hit.message
-    return SiteFinding(source=hit.sources[0], line=max(1, hit.line), column=1, rule=r.code, name=r.name,
+    return Finding(source=hit.sources[0], line=max(1, hit.line), column=1, rule=r.code, name=r.name,
                        family=r.family, severity=severity, message=hit.message, excerpt=hit.excerpt,
                        suggestion=hit.suggestion, value=hit.value, limit=hit.limit,
                        fingerprint=fingerprint(r.code, (), key), sources=tuple(hit.sources))

@@ -6,7 +6,8 @@ from clinic_audit.config import RuleSetting
 from clinic_audit.engine import run_rules
 from clinic_audit.registry import load
 from clinic_audit.rule import Options
-from clinic_audit.siterules import LinkStatus, Site, SiteRule, run_site_rules, similarity, summarize
+from clinic_audit.rule import Rule
+from clinic_audit.siterules import LinkStatus, Site, run_site_rules, similarity, summarize
 
 from conftest import make_post
 
@@ -23,7 +24,7 @@ def _post(slug: str, title: str, body: str = "Short text.", meta: str = "") -> o
 
 def _codes(site: Site, code: str) -> list[tuple[str, ...]]:
     r = load().get(code)
-    assert isinstance(r, SiteRule)
+    assert r.scope == "site"
     return [f.sources for f in run_site_rules(site, [RuleSetting(r, r.severity, Options(r.defaults()))])]
 
 
@@ -74,6 +75,6 @@ def test_the_post_engine_never_runs_site_rules():
 
 
 def test_a_crashing_site_rule_becomes_a_finding():
-    broken = SiteRule("SI999", "broken", "site", load().get("SI001").severity, check=lambda site, opts: 1 / 0)
+    broken = Rule("SI999", "broken", "site", load().get("SI001").severity, check=lambda site, opts: 1 / 0, scope="site")
     findings = run_site_rules(Site((_post("a", "A"),)), [RuleSetting(broken, broken.severity, Options({}))])
     assert [f.rule for f in findings] == ["AU001"] and "ZeroDivisionError" in findings[0].message

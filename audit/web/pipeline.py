@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..result import InputFailure, PostResult
-from ..siterules import LinkStatus, PostSummary, Site, SiteFinding, is_site_rule, run_site_rules, summarize
+from ..rule import Finding
+from ..siterules import LinkStatus, PostSummary, Site, is_site_rule, run_site_rules, summarize
 from ..sources import Document, InputError, Target, decode, discover, read
 from . import is_web_source
 from .fetch import Fetcher, Page, WebError
@@ -225,7 +226,7 @@ class SiteRun:
 
     # -- site rules ------------------------------------------------------------------------------------------
 
-    def site_findings(self) -> list[SiteFinding]:
+    def site_findings(self) -> list[Finding]:
         """Check the internal links not fetched yet, then run the selected site rules over all posts."""
         settings = [s for s in self.config.rule_settings(None) if is_site_rule(s.rule)]
         if not settings or not self.summaries:
@@ -237,7 +238,7 @@ class SiteRun:
                 self._remember(page)
         return run_site_rules(Site(tuple(self.summaries), dict(self.links)), settings)
 
-    def finish(self, site_findings: Sequence[SiteFinding]) -> int | None:
+    def finish(self, site_findings: Sequence[Finding]) -> int | None:
         """Complete the stored run (if recording); returns its id."""
         self.close()
         if self.recorder is None:
