@@ -157,7 +157,6 @@ class Post:
     language: str = "en"
     language_source: str = "default"  # "declared", "configured", "detected" or "default"
     footnotes: tuple[FootnoteDef, ...] = ()
-    suppressions: tuple[Suppression, ...] = ()
     lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for excerpts and columns
 
     # --- derived views, computed once -------------------------------------------------

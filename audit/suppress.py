@@ -52,7 +52,7 @@ def regions(post: Post) -> list[Region]:
     starts = sorted({b.line for b in post.blocks} | {item.line for b in post.blocks for item in b.items})
     end_of_file = max(len(post.lines), max(starts, default=1))
     out = []
-    for directive in post.suppressions:
+    for directive in directives(post):
         if directive.kind == "disable-file":
             out.append(Region(directive, 1, end_of_file))
         elif directive.kind == "disable-next-line":
@@ -70,6 +70,15 @@ def regions(post: Post) -> list[Region]:
     return out
 
 
+def directives(post: Post) -> tuple[Suppression, ...]:
+    """The post's suppression comments, found once per post by the engine's filter (not by each parser)."""
+    return post.view(_directives)
+
+
+def _directives(post: Post) -> tuple[Suppression, ...]:
+    return tuple(find_directives(post.lines))
+
+
 def apply(post: Post, findings: Iterable[Finding]) -> tuple[list[Finding], list[Suppression]]:
     """Drop suppressed findings; return the rest and the directives that silenced nothing."""
     active = regions(post)
@@ -82,5 +91,5 @@ def apply(post: Post, findings: Iterable[Finding]) -> tuple[list[Finding], list[
         else:
             kept.append(finding)
     unused_lines = {region.directive.line for i, region in enumerate(active) if i not in used}
-    unused = [d for d in post.suppressions if d.line in unused_lines or d not in {r.directive for r in active}]
+    unused = [d for d in directives(post) if d.line in unused_lines or d not in {r.directive for r in active}]
     return kept, unused

@@ -23,7 +23,6 @@ from typing import Any, Iterator
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
 from ..textstats import LINE_BREAK
-from ..suppress import find_directives
 from . import chrome
 from .base import ParseError, decide_language
 
@@ -78,7 +77,6 @@ def parse_html(document: Document, selector: str | None = None, language: str | 
         title_is_h1=False,
         **decide_language(declared, language, blocks),
         footnotes=tuple(walker.footnotes),
-        suppressions=find_directives(lines),
         lines=lines,
     )
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from ..model import CODE, HEADING, LIST, PARAGRAPH, QUOTE, TABLE, Block, FootnoteDef, Image, Link, Post
 from ..sources import Document
-from ..suppress import find_directives
 from . import frontmatter
 from .base import decide_language
 from ..textstats import LINE_BREAK
@@ -249,7 +248,6 @@ def parse_markdown(document: Document, language: str | None = None) -> Post:
         title_is_h1=bool(title),
         **decide_language(meta.get("lang") or meta.get("language") or meta.get("locale"), language, blocks),
         footnotes=tuple(footnotes),
-        suppressions=find_directives(lines),
         lines=lines,
     )
 

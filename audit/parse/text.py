@@ -27,7 +27,6 @@ import re
 
 from ..model import HEADING, LIST, PARAGRAPH, Block, Link, Post
 from ..sources import Document
-from ..suppress import find_directives
 from . import chrome
 from .base import NotAPost, decide_language
 
@@ -177,7 +176,6 @@ def parse_text(document: Document, language: str | None = None) -> Post:
         title_line=title_line,
         title_is_h1=False,  # the inferred title is already an H1 block
         **decide_language(None, language, blocks),
-        suppressions=find_directives(lines),
         lines=lines,
     )
 
