@@ -224,6 +224,16 @@ class Rule:
         return language in supported() or self.family in neutral() or self.code in neutral()
 
 
+@lru_cache(maxsize=None)
+def rule_data(name: str) -> dict[str, Any]:
+    """A rule data file, ``rules/data/<name>.toml`` (word lists and thresholds), read once per process."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("clinic_audit.rules").joinpath(f"data/{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
 def rule(
     code: str,
     name: str,

@@ -8,13 +8,12 @@ aliases listed in data/seo.toml; plain text has none.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from clinic_audit.model import Post
+from clinic_audit.rule import rule_data
 
 # The HTML parser's post.meta keys for each page field (front-matter aliases are in seo.toml).
 _HTML_KEYS = {"title": ["title"], "description": ["description"], "canonical": ["canonical"],
@@ -25,8 +24,7 @@ _HTML_KEYS = {"title": ["title"], "description": ["description"], "canonical": [
 @lru_cache(maxsize=1)
 def seo_data() -> dict[str, Any]:
     """The SEO word lists and tables (rules/data/seo.toml)."""
-    text = resources.files("clinic_audit.rules").joinpath("data/seo.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return rule_data("seo")
 
 
 def is_html_page(post: Post) -> bool:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterator
 
 from clinic_audit.model import CODE, TABLE, Post
+from clinic_audit.rule import rule_data
 from clinic_audit.textscan import TextIndex
 
 ARTICLE_TYPES = frozenset({"article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle",
@@ -36,8 +35,7 @@ class Signal:
 @lru_cache(maxsize=1)
 def data() -> dict[str, Any]:
     """The trust word lists (rules/data/trust.toml)."""
-    text = resources.files("clinic_audit.rules").joinpath("data/trust.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return rule_data("trust")
 
 
 @lru_cache(maxsize=1)

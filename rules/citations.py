@@ -9,13 +9,11 @@ common knowledge carry no statistic or attribution and are never flagged.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Iterator
 
 from clinic_audit.model import LIST, QUOTE, Block, Post, Sentence
-from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.rule import Hit, Option, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
 from clinic_audit.textstats import split_sentences
 
@@ -24,8 +22,7 @@ _NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\]]+\]")
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    text = resources.files("clinic_audit.rules").joinpath("data/citations.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return rule_data("citations")
 
 
 @lru_cache(maxsize=1)

@@ -5,20 +5,17 @@ formal words."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 from clinic_audit.model import PARAGRAPH, Post
-from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.rule import Hit, Option, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
 
 
 @lru_cache(maxsize=1)
 def _jargon_lists() -> dict[str, dict[str, str]]:
-    text = resources.files("clinic_audit.rules").joinpath("data/jargon.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return rule_data("jargon")
 
 
 @lru_cache(maxsize=16)

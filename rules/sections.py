@@ -4,20 +4,17 @@ items, placeholder text, and footnote markers without a matching reference."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Iterator
 
 from clinic_audit.model import HEADING, LIST, PARAGRAPH, Block, Post, Section
-from clinic_audit.rule import Hit, Options, rule
+from clinic_audit.rule import Hit, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    text = resources.files("clinic_audit.rules").joinpath("data/sections.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return rule_data("sections")
 
 
 def _has_content(post: Post, section: Section) -> bool:

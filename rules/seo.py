@@ -31,11 +31,6 @@ def _site_title(title: str) -> str:
     return title
 
 
-def first_h1(post: Post) -> tuple[int, str] | None:
-    h1 = next((h for h in post.headings if h.level == 1), None)
-    return (h1.line, h1.plain) if h1 else None
-
-
 @rule("SE001", "missing-title", "seo", "warning")
 def missing_title(post: Post, opts: Options) -> Iterable[Hit]:
     """The page has no title for search results.
