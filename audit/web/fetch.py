@@ -13,7 +13,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
@@ -95,12 +95,15 @@ class Fetcher:
         max_bytes: int = 5_000_000,
         auth: tuple[str, str] | None = None,
         auth_host: str = "",
+        sleep: Callable[[float], None] = time.sleep,
     ):
+        """``sleep`` is how the fetcher waits between retries (tests pass one that records the waits)."""
         import httpx
 
         self.concurrency = max(1, concurrency)
         self.retries = retries
         self.backoff = backoff
+        self.sleep = sleep
         self.max_redirects = max_redirects
         self.max_bytes = max_bytes
         self.limiter = _HostLimiter(rate)
@@ -167,7 +170,7 @@ class Fetcher:
                     return Page(url, url, 0, error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
             attempt += 1
             log.debug("retrying %s in %.2fs (attempt %d)", url, delay, attempt)
-            time.sleep(min(delay, MAX_BACKOFF_SECONDS))
+            self.sleep(min(delay, MAX_BACKOFF_SECONDS))
 
     def _read_capped(self, response: Any) -> bytes:
         chunks: list[bytes] = []
