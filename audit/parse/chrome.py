@@ -100,17 +100,22 @@ def drop_site_chrome(tree: Any) -> list[str]:
         inner = scoped or tag in scoping
         stack.extend((child, inner) for child in reversed(element))
     for element, _ in doomed:
-        parent = element.getparent()
-        if parent is not None:
-            tail = element.tail
-            previous = element.getprevious()
-            parent.remove(element)
-            if tail:  # the text after the element stays
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+        remove_keeping_tail(element)
     return [reason for _, reason in doomed]
+
+
+def remove_keeping_tail(element: Any) -> None:
+    """Take ``element`` out of the tree; the text after it (its tail) stays where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail, previous = element.tail, element.getprevious()
+    parent.remove(element)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
 
 
 @lru_cache(maxsize=1)

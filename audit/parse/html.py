@@ -336,23 +336,10 @@ def _word_lists(root: Any) -> None:
         tail = p.tail
         p.tail = None
         for marker in p.xpath(".//span[contains(translate(@style, ' ', ''), 'mso-list:Ignore')]"):
-            _remove_keeping_tail(marker)
+            chrome.remove_keeping_tail(marker)
         p.tag = "li"
         target.append(p)
         target.tail = tail
-
-
-def _remove_keeping_tail(element: Any) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail, previous = element.tail, element.getprevious()
-    parent.remove(element)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
 
 
 def _all_text(element: Any, skip: list[Any] | tuple[Any, ...] = ()) -> str:

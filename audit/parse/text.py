@@ -317,6 +317,17 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
     list_line = first
     ordered = False
     previous_heading = ""
+
+    def flush_para() -> None:
+        if para:
+            out.append(Block(PARAGRAPH, "\n".join(para), para_line))
+            para.clear()
+
+    def flush_items() -> None:
+        if items:
+            out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
+            items.clear()
+
     for offset, line in enumerate(run):
         number = first + offset
         bullet = BULLET.match(line)
@@ -327,36 +338,24 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
         level = 2 if _caps_heading(line) and len(run) > 1 else (
             3 if bullet and _numbered_subheading(run, offset, bullet) else 0)
         if level:
-            if para:
-                out.append(Block(PARAGRAPH, "\n".join(para), para_line))
-                para = []
-            if items:
-                out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
-                items = []
+            flush_para()
+            flush_items()
             out.append(Block(HEADING, line.strip(), number, level=level))
             previous_heading = line.strip() if level == 2 else ""
             continue
         if bullet:
-            if para:
-                out.append(Block(PARAGRAPH, "\n".join(para), para_line))
-                para = []
+            flush_para()
             if not items:
                 list_line = number
                 ordered = bullet.group(0).strip()[:1].isdigit()
             items.append(Block(PARAGRAPH, line[bullet.end():].strip(), number))
         else:
-            if items:
-                out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
-                items = []
+            flush_items()
             if para and not _continues(para[-1], line):
-                # a CMS copy puts each paragraph, table cell or lost bullet on a line of its own
-                out.append(Block(PARAGRAPH, "\n".join(para), para_line))
-                para = []
+                flush_para()  # a CMS copy puts each paragraph, table cell or lost bullet on a line of its own
             if not para:
                 para_line = number
             para.append(line.strip())
-    if para:
-        out.append(Block(PARAGRAPH, "\n".join(para), para_line))
-    if items:
-        out.append(Block(LIST, "", list_line, items=tuple(items), ordered=ordered))
+    flush_para()
+    flush_items()
     return out
