@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .result import PostResult, Sink
+from .result import PostResult, Sink, Transform
 
 FORMAT_VERSION = 1
 
@@ -35,12 +35,15 @@ def _source_key(source: str, base: Path) -> str:
     return Path(os.path.relpath(Path(source).resolve(), base.resolve())).as_posix()
 
 
-class Baseline:
-    """The findings a baseline accepts, as a multiset of (source, fingerprint)."""
+class Baseline(Transform):
+    """The findings a baseline accepts, as a multiset of (source, fingerprint); a run's transform."""
 
     def __init__(self, path: Path, accepted: Counter[tuple[str, str]]):
         self.path = path
         self.accepted = accepted
+        self.by_source: dict[str, Counter[str]] = {}
+        for (source, fp), n in accepted.items():
+            self.by_source.setdefault(source, Counter())[fp] = n
 
     @classmethod
     def read(cls, path: str | Path) -> "Baseline":
@@ -55,10 +58,9 @@ class Baseline:
             raise BaselineError(f"{path}: not a clinic-audit baseline ({exc})") from None
         return cls(path, accepted)
 
-    def filter(self, result: PostResult) -> PostResult:
+    def post(self, result: PostResult) -> PostResult:
         """The result without the findings the baseline accepts (scores are left as measured)."""
-        source = _source_key(result.source, self.path.parent)
-        remaining = Counter({fp: n for (src, fp), n in self.accepted.items() if src == source})
+        remaining = Counter(self.by_source.get(_source_key(result.source, self.path.parent), {}))
         kept = []
         for finding in result.findings:
             if remaining[finding.fingerprint] > 0:
@@ -67,7 +69,7 @@ class Baseline:
                 kept.append(finding)
         return replace(result, findings=tuple(kept))
 
-    def filter_site(self, findings: list[Any]) -> list[Any]:
+    def site(self, findings: list[Any]) -> list[Any]:
         """The site-wide findings the baseline does not accept."""
         remaining = Counter(self.accepted)
         kept = []

@@ -23,10 +23,14 @@ from . import __version__
 if TYPE_CHECKING:
     from .config import Config
     from .result import PostResult
+    from .siterules import PostSummary
     from .sources import Document
+
+Stored = tuple["PostResult", "PostSummary | None"]
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(".clinic-audit") / "cache"
+SUMMARY_KEY = "_summary"  # what the site rules read, stored beside the result's JSON
 
 
 def result_key(document: "Document", config: "Config") -> str:
@@ -39,7 +43,7 @@ def result_key(document: "Document", config: "Config") -> str:
 
 
 class ResultCache:
-    """Post results on disk, keyed by :func:`result_key`."""
+    """Post results on disk, keyed by :func:`result_key` (a run's store when no history is kept)."""
 
     def __init__(self, root: Path):
         self.directory = Path(root) / CACHE_DIR
@@ -47,24 +51,22 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def contains(self, key: str) -> bool:
-        """True when a result is stored under ``key`` (it may still turn out unreadable)."""
-        return self._path(key).is_file()
-
-    def get(self, key: str) -> "PostResult | None":
-        """The stored result, or None when absent or unreadable."""
+    def get(self, key: str) -> "Stored | None":
+        """The stored result and site summary, or None when absent or unreadable."""
         from .result import PostResult
+        from .siterules import PostSummary
 
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return PostResult.from_dict(data)
+            summary = data.pop(SUMMARY_KEY, None)
+            return PostResult.from_dict(data), PostSummary.from_dict(summary) if summary else None
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.debug("ignoring unreadable cache entry %s: %s", key, exc)
             return None
 
-    def put(self, key: str, result: "PostResult") -> None:
+    def put(self, key: str, result: "PostResult", summary: "PostSummary | None" = None) -> None:
         """Store a result atomically; a cache that cannot be written is skipped, never fatal."""
         path = self._path(key)
         tmp = None
@@ -74,7 +76,10 @@ class ResultCache:
                 self._ignore_in_git()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(result.to_dict(internal=True), ensure_ascii=False))  # dumps: the C encoder
+                data = result.to_dict()
+                if summary is not None:
+                    data[SUMMARY_KEY] = summary.to_dict()
+                handle.write(json.dumps(data, ensure_ascii=False))  # dumps: the C encoder
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)
@@ -86,3 +91,10 @@ class ResultCache:
         ignore = self.directory / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# created by clinic-audit: the result cache is never committed\n*\n", encoding="utf-8")
+
+    def failure(self, failure: object) -> None:
+        """Failed inputs are not cached: they are read again next time."""
+
+    def finish(self, site_findings: object, penalties: object) -> None:
+        """Nothing to complete: every entry was written when it was audited."""
+        return None

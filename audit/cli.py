@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, Iterable
 
 import click
 
 from . import __version__
+from .constants import DEFAULT_DB, FAIL_ON, ExitCode, profiles
 from .reports import FORMATS
 
 
-class ExitCode(IntEnum):
-    OK = 0  # nothing at or above --fail-on
-    FINDINGS = 1  # findings at or above --fail-on
-    ERROR = 2  # bad usage, bad configuration, or an input that could not be audited
-
-
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 def _split(values: Iterable[str]) -> list[str]:
@@ -56,7 +49,7 @@ def main() -> None:
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes, names or families (comma-separated).")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
 @click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names or families.")
-@click.option("--profile", type=click.Choice(["patient", "clinician"]), help="Audience profile (default: patient).")
+@click.option("--profile", type=click.Choice(sorted(profiles())), help="Audience profile (default: patient).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit code 1 [default: error].")
 @click.option("--selector", help="CSS selector of the article in HTML pages.")
 @click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
@@ -69,7 +62,7 @@ def main() -> None:
 @click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
 @click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
               help="Requests per second per host (0: no limit).")
-@click.option("--db", is_flag=False, flag_value=".clinic-audit/history.sqlite", default=None, metavar="PATH",
+@click.option("--db", is_flag=False, flag_value=DEFAULT_DB, default=None, metavar="PATH",
               help="Record the run in this SQLite history [default with no PATH: .clinic-audit/history.sqlite].")
 @click.option("--fail-on-regression", is_flag=True, help="With --db: exit 1 when this run has new errors or a lower "
               "site score than the previous run.")
@@ -82,6 +75,8 @@ def main() -> None:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every finding of this run in a baseline file.")
 @click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results.")
+@click.option("--check-links/--no-check-links", default=None,
+              help="Fetch the posts' internal links to find broken ones [default: when the run fetches pages].")
 def check(
     sources: tuple[str, ...],
     fmt: str,
@@ -111,14 +106,11 @@ def check(
     baseline_file: str | None,
     write_baseline: str | None,
     no_cache: bool,
+    check_links: bool | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
-    from .baseline import BaselineError
-    from .engine import audit_all, default_jobs
-    from .result import InputFailure
-    from .rule import Severity
-    from .sources import discover
-    from clinic_audit.reports import reporter
+    from .run import Run, RunOptions, exit_code
+    from .sources.web import WebOptions
 
     if not sources and not crawl:
         raise click.UsageError("give files, folders, URLs or --crawl URL to audit")
@@ -134,188 +126,103 @@ def check(
         "rules": {name: {"keyphrase": keyphrase} for name in ("keyphrase-placement", "keyphrase-density")} if keyphrase else None,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
-    if _single_post(sources, crawl):
-        from dataclasses import replace
-
-        config = replace(config, post_summaries=False)  # site rules need two posts: skip what they would read
-    settings = config.effective()
-    threshold = settings["fail-on"]
+    options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
+                         web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate),
+                         check_links=check_links, fail_on_regression=fail_on_regression)
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
-    use_color = _wants_color(stream, color) and fmt == "text"
-    from .result import rule_docs
+    try:
+        sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
+                                     color, not no_suggestions, quiet)
+        store, regression = _store(config, sources, crawl, db, no_cache)
+        run = Run(config, options, store, sinks, transforms, regression=regression)
+        run.watcher = _progress(run, quiet)
+        try:
+            result = run.execute()
+        except _user_errors() as exc:
+            _fail(str(exc))
+    finally:
+        if output:
+            stream.close()
+    if result.run_id is not None and not quiet:
+        click.echo(f"clinic-audit: stored run {result.run_id} in {db} ({result.reused} unchanged posts reused)", err=True)
+    if result.nothing_audited:
+        click.echo(f"clinic-audit: {result.nothing_audited}", err=True)
+    sys.exit(exit_code(result, config.effective()["fail-on"]))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"clinic-audit: {message}", err=True)
+    sys.exit(ExitCode.ERROR)
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """What a run can raise that is the user's to fix (a broken baseline or history), never a traceback."""
+    from .baseline import BaselineError
+    from .history import HistoryError
+
+    return BaselineError, HistoryError
+
+
+def _default_jobs() -> int:
+    from .engine import default_jobs
+
+    return default_jobs()
+
+
+def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: str | None, baseline_file: str | None,
+             write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool) -> tuple[list[Any], list[Any]]:
+    """The run's sinks (the report, the HTML site, a baseline writer) and transforms (a baseline)."""
+    from clinic_audit.reports import reporter
+
+    from .result import InputFailure, Sink, rule_docs
 
     docs = rule_docs(config.registry)  # what reports show of a rule comes from the run, not the registry
-    report = reporter(fmt, stream, color=use_color, suggestions=not no_suggestions, quiet=quiet, rules=docs)
-    # Every consumer of results is a sink (post/failure/finish); transforms run before them.
-    # Later capabilities (HTML site, history, baseline) plug in here, not into the loop.
-    sinks: list[Any] = [report]
-    transforms: list[Any] = []
-    site_transforms: list[Any] = []  # the same, for the site-wide findings
+    use_color = _wants_color(stream, color) and fmt == "text"
+    sinks: list[Any] = [reporter(fmt, stream, color=use_color, suggestions=suggestions, quiet=quiet, rules=docs)]
+    if output or fmt != "text":
+
+        class _Notices(Sink):  # the report goes to a file or a machine format: say on stderr what was not audited
+            def failure(self, failure: InputFailure) -> None:
+                what = "skipped: " if failure.skipped else ""
+                click.echo(f"clinic-audit: {failure.source}: {what}{failure.message}", err=True)
+
+        sinks.append(_Notices())
     if html_dir:
         from clinic_audit.reports.html import HtmlSink
 
         try:
             sinks.append(HtmlSink(html_dir, rules=docs))
         except OSError as exc:
-            click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
-            sys.exit(ExitCode.ERROR)
+            _fail(f"cannot write the HTML report to {html_dir}: {exc.strerror}")
+    transforms: list[Any] = []
     if baseline_file:
-        from .baseline import Baseline
+        from .baseline import Baseline, BaselineError
 
         try:
-            baseline = Baseline.read(baseline_file)
-            transforms.append(baseline.filter)
-            site_transforms.append(baseline.filter_site)
+            transforms.append(Baseline.read(baseline_file))
         except BaselineError as exc:
-            click.echo(f"clinic-audit: {exc}", err=True)
-            sys.exit(ExitCode.ERROR)
+            _fail(str(exc))
     if write_baseline:
         from .baseline import BaselineWriter
 
         sinks.append(BaselineWriter(write_baseline))
-    cache = None
-    if not no_cache:
-        from .cache import ResultCache
-
-        cache = ResultCache(config.root)
-    worst: Severity | None = None
-    failed_inputs = 0
-    skipped_inputs = 0
-    audited_posts = 0
-    summaries: list[Any] = []  # what the site rules read (PostSummary), for runs of files
-    regressed = False
-    from .web.pipeline import wants_site_run
-
-    site_run = _site_run(config, sources, crawl, jobs, db, (max_depth, max_pages, rate), stdin_format) \
-        if wants_site_run(sources, crawl, db) else None
-    if site_run is not None:
-        results = site_run.results()
-    else:
-        targets = discover(sources, settings["include"], settings["exclude"], config.root)
-        results = audit_all(targets, config, jobs=jobs or default_jobs(), stdin_format=stdin_format, cache=cache)
-    progress = _progress(site_run, quiet)
-    try:
-        for result in results:
-            if progress is not None:
-                progress.clear()  # findings never share a line with the progress display
-            if isinstance(result, InputFailure):
-                if result.skipped:
-                    skipped_inputs += 1
-                else:
-                    failed_inputs += 1
-                for sink in sinks:
-                    sink.failure(result)
-                if output or fmt != "text":
-                    what = "skipped: " if result.skipped else ""
-                    click.echo(f"clinic-audit: {result.source}: {what}{result.message}", err=True)
-                if progress is not None:
-                    progress.step(not result.skipped)
-                continue
-            audited_posts += 1
-            if site_run is None and result.summary is not None:
-                from .siterules import PostSummary
-
-                summaries.append(PostSummary.from_dict(result.summary))  # compact: tuples, not the JSON dict
-            for transform in transforms:
-                result = transform(result)
-            for sink in sinks:
-                sink.post(result)
-            if progress is not None:
-                progress.step(False)
-            post_worst = result.worst()
-            if post_worst is not None and (worst is None or post_worst > worst):
-                worst = post_worst
-        if progress is not None:
-            progress.close()
-        measured = site_run.site_findings() if site_run is not None else _file_site_findings(config, summaries)
-        site_findings = measured
-        for transform in site_transforms:
-            site_findings = transform(site_findings)
-        if site_findings or site_run is not None:
-            for sink in sinks:
-                sink.site(site_findings)
-            worst = max([f.severity for f in site_findings] + ([worst] if worst is not None else []), default=None)
-        if site_run is not None:
-            run_id = site_run.finish(measured)  # the history keeps what was measured, baseline or not
-            if run_id is not None and not quiet:
-                click.echo(f"clinic-audit: stored run {run_id} in {db} ({site_run.reused} unchanged posts reused)", err=True)
-            if run_id is not None and fail_on_regression:
-                from .history import regression
-
-                regressed = regression(db, run_id)  # type: ignore[arg-type]
-        for sink in sinks:
-            sink.finish()
-    except BaselineError as exc:
-        click.echo(f"clinic-audit: {exc}", err=True)
-        sys.exit(ExitCode.ERROR)
-    finally:
-        if output:
-            stream.close()
-    if failed_inputs:
-        sys.exit(ExitCode.ERROR)
-    if not audited_posts and (not skipped_inputs or any(Path(s).is_dir() for s in sources if s != "-")):
-        # a folder that audits nothing is a mistake; explicitly named files that are not posts are fine
-        click.echo(f"clinic-audit: {_nothing_audited(sources, settings['include'], skipped_inputs)}", err=True)
-        sys.exit(ExitCode.ERROR)
-    if threshold != "never" and worst is not None and worst >= Severity.parse(threshold) or regressed:
-        sys.exit(ExitCode.FINDINGS)
-    sys.exit(ExitCode.OK)
+    return sinks, transforms
 
 
-def _single_post(sources: Iterable[str], crawl: Iterable[str]) -> bool:
-    """One file or standard input, no folder, page list or crawl: no site to speak of."""
-    from .web import is_web_source
-
-    sources = list(sources)
-    return len(sources) == 1 and not list(crawl) and not is_web_source(sources[0]) and not Path(sources[0]).is_dir()
-
-
-def _file_site_findings(config: Any, summaries: list[Any]) -> list[Any]:
-    """Site rules over a run of two or more files (no link checks: a run of files fetches nothing)."""
-    if len(summaries) < 2:
-        return []
-    from .siterules import Site, is_site_rule, run_site_rules
-
-    settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
-    if not settings:
-        return []
-    return run_site_rules(Site(tuple(summaries), {}), settings)
-
-
-def _nothing_audited(sources: Iterable[str], include: Iterable[str], skipped: int) -> str:
-    """Why a run audited no post: what was skipped, and which files the folders hold instead."""
-    if skipped:
-        return f"no post was audited: {skipped} input{'s were' if skipped != 1 else ' was'} skipped (see above)"
-    patterns = ", ".join(include)
-    others: dict[str, int] = {}
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            for count, found in enumerate(path.rglob("*")):
-                if count > 10_000:
-                    break
-                if found.is_file():
-                    others[found.suffix.lower() or found.name] = others.get(found.suffix.lower() or found.name, 0) + 1
-    held = ", ".join(f"{n} {kind}" for kind, n in sorted(others.items(), key=lambda kv: -kv[1])[:6])
-    return f"no post was audited: no file matches {patterns}" + (f" (found {held})" if held else "")
-
-
-def _site_run(config: Any, sources: Iterable[str], crawl: tuple[str, ...], jobs: int | None, db: str | None,
-              limits: tuple[int, int, float], stdin_format: str | None) -> Any:
-    """A run over web sources and/or recorded in the history (site rules run on it)."""
-    from .engine import default_jobs
-    from .history import HistoryError, Recorder
-    from .web.pipeline import SiteRun, WebOptions
-
-    recorder = None
+def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | None, no_cache: bool) -> tuple[Any, Any]:
+    """Where results are kept: the history with --db, else the result cache (unless --no-cache)."""
     if db is not None:
+        from .history import HistoryError, Recorder, regression
+
         try:
-            recorder = Recorder(db, [*sources, *(f"--crawl {c}" for c in crawl)])
+            return Recorder(db, [*sources, *(f"--crawl {c}" for c in crawl)]), lambda run_id: regression(db, run_id)
         except HistoryError as exc:
-            click.echo(f"clinic-audit: {exc}", err=True)
-            sys.exit(ExitCode.ERROR)
-    web = WebOptions(crawl=crawl, max_depth=limits[0], max_pages=limits[1], rate=limits[2])
-    return SiteRun(config, list(sources), default_jobs() if not jobs else jobs, web, recorder, stdin_format)
+            _fail(str(exc))
+    if no_cache:
+        return None, None
+    from .cache import ResultCache
+
+    return ResultCache(config.root), None
 
 
 def _wants_color(stream: Any, flag: bool | None) -> bool:
@@ -331,12 +238,13 @@ def _wants_color(stream: Any, flag: bool | None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _progress(site_run: Any, quiet: bool) -> Any:
+def _progress(run: Any, quiet: bool) -> Any:
     from .progress import Progress
+    from .result import Watcher
 
     if not Progress.wanted(quiet):
-        return None
-    return Progress(lambda: site_run.expected if site_run is not None else None)
+        return Watcher()
+    return Progress(lambda: run.expected)
 
 
 @main.command("report")
@@ -437,7 +345,7 @@ def show_config(show: bool, for_path: str | None, config_file: str | None) -> No
 
 
 @main.command("history")
-@click.option("--db", default=".clinic-audit/history.sqlite", show_default=True, metavar="PATH", help="History database.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
 def history_command(db: str, limit: int, as_json: bool) -> None:
@@ -462,7 +370,7 @@ def history_command(db: str, limit: int, as_json: bool) -> None:
 @main.command("diff")
 @click.argument("run_a", type=int, required=False)
 @click.argument("run_b", type=int, required=False)
-@click.option("--db", default=".clinic-audit/history.sqlite", show_default=True, metavar="PATH", help="History database.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when RUN_B has new errors or a lower site score.")
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff_command(run_a: int | None, run_b: int | None, db: str, fail_on_regression: bool, as_json: bool) -> None:

@@ -12,24 +12,23 @@ import fnmatch
 import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping, TypeVar
 
+from .constants import FAIL_ON, profiles
 from .language import code_of, supported
 from .registry import Registry
 from .rule import Options, Rule, Severity
 from .select import is_selected
 
 T = TypeVar("T")
+FAIL_ON_CHOICES = FAIL_ON
 
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx")
 # Readability and trust weigh most: on real posts rated by an editor they track the rating; heading and section
 # structure barely does (benchmarks/accuracy, README "Scores").
 DEFAULT_WEIGHTS = {"readability": 35, "headings": 10, "sections": 10, "citations": 20, "seo": 10, "trust": 20}
 DEFAULT_PENALTIES = {"error": 20, "warning": 8, "info": 2}
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 # Every key a layer may set, with its type; anything else is an error.
 KEYS: dict[str, type | tuple[type, ...]] = {
@@ -53,13 +52,6 @@ KEYS: dict[str, type | tuple[type, ...]] = {
 
 class ConfigError(Exception):
     """A configuration mistake, worded for the user (file, key, what is allowed)."""
-
-
-@lru_cache(maxsize=1)
-def profiles() -> dict[str, dict[str, Any]]:
-    """Named bundles of settings (``patient`` is the default)."""
-    text = resources.files("clinic_audit").joinpath("data/profiles.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -131,8 +123,6 @@ class Config:
     file: Path | None = None
     file_layer: dict[str, Any] = field(default_factory=dict)
     cli_layer: dict[str, Any] = field(default_factory=dict)
-    # A run of two or more posts keeps each post's summary for the site rules; a single-file check does not.
-    post_summaries: bool = True
     # Settings differ between posts only by which [[overrides]] match; merged once per combination.
     _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -1,20 +1,20 @@
-"""The engine: parse a document, run the selected rules, filter suppressions, score.
+"""The engine: the per-post work of a run -- parse a document, run the selected rules, filter suppressions, score.
 
 Data flows one way: document -> Post -> hits -> findings -> suppression ->
-score -> PostResult.  A rule that raises becomes an AU001 finding on that
-post; a bad input becomes an InputFailure; neither stops the run.
+score -> PostResult (and the post's summary for the site rules).  A rule that
+raises becomes an AU001 finding on that post; a bad input becomes an
+InputFailure; neither stops the run.  Which posts to audit, where, and what
+happens to the results is the run's business (``run.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
-from typing import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Iterable, Tuple
 
 from . import score, suppress
-from .cache import ResultCache, result_key
 from .config import Config, RuleSetting
 from .internal import rule_crashed, unused_suppression
 from .model import Post
@@ -22,13 +22,10 @@ from .parse import NotAPost, ParseError, check_body, parse
 from .registry import SCORED_FAMILIES
 from .result import InputFailure, PostResult, document_outline, metric_targets
 from .rule import Finding, Hit, Rule, Severity, fingerprint
-from .siterules import is_site_rule, summarize
-from .sources import Document, InputError, Target, read
+from .siterules import PostSummary, summarize
+from .sources import Document
 
 log = logging.getLogger(__name__)
-# Fewer posts than this are audited in-process: starting workers would cost more than it saves
-# (a pre-commit hook usually passes a handful of files).
-PARALLEL_FROM = 16
 EXCERPT_CHARS = 160
 
 
@@ -98,7 +95,6 @@ def audit_post(post: Post, config: Config) -> PostResult:
         language=post.language,
         language_source=post.language_source,
         targets=metric_targets({s.rule.name: s.options for s in settings if s.rule.applies_to(post.language)}),
-        summary=summarize(post).to_dict() if wants_summary(config, settings) else None,
         format=post.format,
         score=total,
         grade=score.letter(total),
@@ -109,117 +105,38 @@ def audit_post(post: Post, config: Config) -> PostResult:
     )
 
 
-def wants_summary(config: Config, settings: Iterable[RuleSetting] | None = None) -> bool:
-    """Whether results must carry the summary the site rules read."""
-    return config.post_summaries and any(is_site_rule(s.rule) for s in (settings or config.rule_settings(None)))
+@dataclass(frozen=True)
+class PostTask:
+    """The per-post work of a run as a plain, picklable value, so any executor can run it anywhere."""
+
+    document: Document
+    final_url: str = ""  # where a fetched page ended up, when it moved
+    summarise: bool = False  # keep what the site rules read (runs of two or more posts)
 
 
-def _usable(result: PostResult | None, config: Config) -> PostResult | None:
-    """A cached result, unless this run needs the summary it was stored without."""
-    if result is not None and result.summary is None and wants_summary(config):
-        return None
-    return result
+Outcome = Tuple["PostResult | InputFailure", "PostSummary | None"]
 
 
-def audit_document(document: Document, config: Config) -> PostResult:
-    """Parse and audit one decoded document (raises ParseError for unparseable input)."""
-    effective = config.effective(document.source)
-    post = parse(document, effective.get("html-selector"), effective.get("language"))
-    check_body(post)
-    return audit_post(post, config)
-
-
-def audit_target(
-    target: Target, config: Config, stdin_format: str | None = None, cache: "ResultCache | None" = None
-) -> PostResult | InputFailure:
-    """Read, parse and audit one input (or reuse its cached result); user-facing problems become InputFailures."""
+def audit_task(task: PostTask, config: Config) -> Outcome:
+    """Parse, audit and (if asked) summarise one document; an unreadable document becomes an InputFailure."""
+    document = task.document
     try:
-        document = read(target, int(config.effective(target.source)["max-file-size"]), stdin_format)
-        if cache is None:
-            return audit_document(document, config)
-        key = result_key(document, config)
-        result = _usable(cache.get(key), config)
-        if result is None:
-            result = audit_document(document, config)
-            cache.put(key, result)
-        return result
-    except InputError as exc:
-        return InputFailure(exc.source, exc.message)
+        effective = config.effective(document.source)
+        post = parse(document, effective.get("html-selector"), effective.get("language"))
+        check_body(post)
+        result = audit_post(post, config)
     except ParseError as exc:
-        return InputFailure(target.source, str(exc))
+        return InputFailure(document.source, str(exc)), None
     except NotAPost as exc:
-        return InputFailure(target.source, str(exc), skipped=True)
+        return InputFailure(document.source, str(exc), skipped=True), None
     except RecursionError:
-        return InputFailure(target.source, "the document is nested too deeply to parse")
-
-
-class _Worker:
-    """Picklable callable for worker processes (the config is rebuilt once per process)."""
-
-    def __init__(self, config: Config, stdin_format: str | None, cache: "ResultCache | None"):
-        self.config = config
-        self.stdin_format = stdin_format
-        self.cache = cache
-
-    def __call__(self, target: Target) -> PostResult | InputFailure:
-        return audit_target(target, self.config, self.stdin_format, self.cache)
-
-
-def audit_all(
-    targets: Iterable[Target | InputError],
-    config: Config,
-    jobs: int = 1,
-    stdin_format: str | None = None,
-    cache: "ResultCache | None" = None,
-) -> Iterator[PostResult | InputFailure]:
-    """Audit every target, in input order, streaming results; ``jobs`` > 1 uses worker processes.
-
-    Only posts without a cached result go to the workers: a post whose result is cached is read
-    back here, so an unchanged site is re-checked without starting a single worker.
-    """
-    pending: list[Target] = []
-    worker = _Worker(config, stdin_format, cache)
-
-    def flush() -> Iterator[PostResult | InputFailure]:
-        if not pending:
-            return
-        keys = [_cached_key(t, config, stdin_format, cache) for t in pending] if jobs > 1 else [None] * len(pending)
-        to_audit = [t for t, key in zip(pending, keys) if key is None]
-        parallel = jobs > 1 and len(to_audit) >= PARALLEL_FROM
-        with ProcessPoolExecutor(max_workers=jobs) if parallel else nullcontext() as pool:
-            # Small chunks: a post costs tens of milliseconds, so the per-chunk overhead is
-            # negligible, and the last chunks finish close together instead of one core idling.
-            chunk = max(1, min(8, len(to_audit) // (jobs * 8)))
-            audited = pool.map(worker, to_audit, chunksize=chunk) if pool else map(worker, to_audit)
-            for target, key in zip(pending, keys):
-                if key is None:
-                    yield next(audited)
-                else:  # cached; an entry that turned out unreadable is audited here
-                    yield (_usable(cache.get(key), config) if cache else None) or worker(target)
-        pending.clear()
-
-    for item in targets:
-        if isinstance(item, InputError):
-            yield from flush()
-            yield InputFailure(item.source, item.message)
-        elif item.path is None:  # standard input is read here, not in a worker
-            yield from flush()
-            yield worker(item)
-        else:
-            pending.append(item)
-    yield from flush()
-
-
-def _cached_key(target: Target, config: Config, stdin_format: str | None, cache: "ResultCache | None") -> str | None:
-    """The cache key of the target's current text and settings when a result is stored under it, else None."""
-    if cache is None:
-        return None
-    try:
-        document = read(target, int(config.effective(target.source)["max-file-size"]), stdin_format)
-    except InputError:
-        return None  # a worker reports it
-    key = result_key(document, config)
-    return key if cache.contains(key) else None
+        return InputFailure(document.source, "the document is nested too deeply to parse"), None
+    if not task.summarise:
+        return result, None
+    summary = summarize(post)
+    if task.final_url and task.final_url != document.source:
+        summary = replace(summary, final_url=task.final_url)
+    return result, summary
 
 
 def default_jobs() -> int:

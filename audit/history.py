@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import __version__
+from .constants import DEFAULT_DB
+from .result import InputFailure, PostResult
+from .siterules import PostSummary
 
 if TYPE_CHECKING:
     from .config import Config
-    from .result import PostResult
     from .rule import Finding
-    from .siterules import PostSummary
     from .sources import Document
 
-DEFAULT_DB = ".clinic-audit/history.sqlite"
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 50  # posts per write transaction: short enough that a concurrent run never waits long
 
@@ -162,24 +162,25 @@ class Recorder:
         self.errors = 0
         self.scores: list[int] = []
 
-    def reuse(self, key: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+    def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
+
         row = self.db.execute(
             "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id "
             "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
-        return json.loads(row[0]), (json.loads(row[1]) if row[1] else None)
+        return PostResult.from_dict(json.loads(row[0])), (PostSummary.from_dict(json.loads(row[1])) if row[1] else None)
 
-    def post(self, result: "PostResult", key: str, summary: "PostSummary | None") -> None:
+    def put(self, key: str, result: "PostResult", summary: "PostSummary | None") -> None:
         self.pending.append((result, key, summary))
         self.posts += 1
         self.scores.append(result.score)
         if len(self.pending) >= BATCH:
             self.flush()
 
-    def failure(self) -> None:
-        self.errors += 1
+    def failure(self, failure: "InputFailure") -> None:
+        self.errors += not failure.skipped
 
     def flush(self) -> None:
         if not self.pending:

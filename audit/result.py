@@ -53,16 +53,8 @@ class PostResult:
     document: dict[str, Any] = field(default_factory=dict, compare=False)
     language_source: str = "default"
     targets: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)  # metric -> configured target
-    summary: dict[str, Any] | None = field(default=None, compare=False)  # what site rules read (not in the JSON)
 
-    def to_dict(self, internal: bool = False) -> dict[str, Any]:
-        """The JSON of the post; ``internal`` adds what only clinic-audit itself reads back (the cache)."""
-        out = self._public()
-        if internal and self.summary is not None:
-            out["_summary"] = self.summary
-        return out
-
-    def _public(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "title": self.title,
@@ -87,7 +79,6 @@ class PostResult:
             language=data.get("language", "en"),
             language_source=data.get("language_source", "default"),
             targets=dict(data.get("targets", {})),
-            summary=data.get("_summary"),
             format=data.get("format", ""),
             score=int(data.get("score", 0)),
             grade=data.get("grade", ""),
@@ -152,6 +143,29 @@ class Sink:
 
     def finish(self) -> None:
         """The run is over: write what is buffered."""
+
+
+class Transform:
+    """Changes what sinks see (a baseline hides known findings); the identity by default."""
+
+    def post(self, result: PostResult) -> PostResult:
+        return result
+
+    def site(self, findings: list[Finding]) -> list[Finding]:
+        return findings
+
+
+class Watcher:
+    """Watches a run go by (the progress display); silent by default."""
+
+    def step(self, failed: bool) -> None:
+        """One input done."""
+
+    def clear(self) -> None:
+        """Something is about to be written: leave the screen clean for it."""
+
+    def close(self) -> None:
+        """The run is over."""
 
 
 def document_outline(post: Post) -> dict[str, Any]:

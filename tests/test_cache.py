@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_audit import engine
+from clinic_audit import run
 
 POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of adults have knee pain.\n\n- Ice\n-\n"
 
@@ -18,13 +18,13 @@ POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of
 def counted(monkeypatch):
     """Count real audits (cache misses)."""
     calls = []
-    real = engine.audit_document
+    real = run.audit_task
 
-    def counting(document, config):
-        calls.append(document.source)
-        return real(document, config)
+    def counting(task, config):
+        calls.append(task.document.source)
+        return real(task, config)
 
-    monkeypatch.setattr(engine, "audit_document", counting)
+    monkeypatch.setattr(run, "audit_task", counting)
     return calls
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from clinic_audit import history
 from clinic_audit.history import Recorder
-from clinic_audit.web.pipeline import SiteRun
+from clinic_audit.result import Sink
+from clinic_audit.run import Run, RunOptions
 
 from conftest import isolated_config
 
@@ -61,27 +62,34 @@ def test_fail_on_regression_exits_1_on_new_errors_only(cli, tmp_path: Path):
     assert cli("diff", "2", "3", "--db", str(db), "--fail-on-regression").exit_code == 0
 
 
+class _Collect(Sink):
+    def __init__(self) -> None:
+        self.posts: list = []
+
+    def post(self, result) -> None:
+        self.posts.append(result)
+
+
 def test_unchanged_posts_reuse_their_stored_result(tmp_path: Path):
     db = tmp_path / "h.sqlite"
     blog = _blog(tmp_path, CLEAN, PLACEHOLDER)
     config = isolated_config(select=["SC004"])
-    first = SiteRun(config, [str(blog)], 1, recorder=Recorder(db, [str(blog)]))
-    before = list(first.results())
-    first.finish([])
+    before, after = _Collect(), _Collect()
+    Run(config, RunOptions((str(blog),)), Recorder(db, [str(blog)]), [before]).execute()
     (blog / "b.md").write_text(CLEAN, encoding="utf-8")
-    second = SiteRun(config, [str(blog)], 1, recorder=Recorder(db, [str(blog)]))
-    after = list(second.results())
-    second.finish([])
+    second = Run(config, RunOptions((str(blog),)), Recorder(db, [str(blog)]), [after]).execute()
     assert second.reused == 1  # a.md unchanged; b.md was edited and audited again
-    assert after[0] == before[0] and after[1].findings == ()
+    assert after.posts[0] == before.posts[0] and after.posts[1].findings == ()
 
 
 def test_a_run_killed_midway_leaves_earlier_runs_intact(cli, tmp_path: Path):
     db = tmp_path / "h.sqlite"
     _check(cli, _blog(tmp_path, CLEAN, PLACEHOLDER), db)
     killed = Recorder(db, ["blog"])
-    for result in SiteRun(isolated_config(), [str(tmp_path / "blog")], 1).results():
-        killed.post(result, "key", None)
+    posts = _Collect()
+    Run(isolated_config(), RunOptions((str(tmp_path / "blog"),)), None, [posts]).execute()
+    for result in posts.posts:
+        killed.put("key", result, None)
     killed.flush()  # rows written, but the run never completes
     assert [r.id for r in history.runs(db)] == [1]
     with pytest.raises(history.HistoryError, match="a diff needs two"):

@@ -1,4 +1,4 @@
-"""Find the inputs and turn bytes into text, with one clear error per bad input."""
+"""Local inputs: find the files a run audits and turn their bytes into text, with one clear error per bad input."""
 
 from __future__ import annotations
 
@@ -6,42 +6,16 @@ import codecs
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .document import STDIN, Document, InputError, Target
+
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text",
            ".docx": "docx"}
-STDIN = "-"
 SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([\w.-]+)""")
-
-
-class InputError(Exception):
-    """An input that cannot be audited; the message names the reason for the user."""
-
-    def __init__(self, source: str, message: str):
-        super().__init__(message)
-        self.source = source
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Document:
-    """One input's decoded text and the format it will be parsed as."""
-
-    source: str
-    text: str
-    format: str
-
-
-@dataclass(frozen=True)
-class Target:
-    """Something to audit: a file path or standard input, not read yet."""
-
-    source: str
-    path: Path | None  # None for standard input
 
 
 def discover(
@@ -118,7 +92,7 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
     if not data.strip():
         raise InputError(target.source, "file is empty")
     if fmt == "docx":
-        from .docx import DocxError, to_html
+        from ..docx import DocxError, to_html
 
         try:
             return Document(target.source, to_html(data), "docx")
