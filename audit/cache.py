@@ -66,8 +66,10 @@ class ResultCache:
             log.debug("ignoring unreadable cache entry %s: %s", key, exc)
             return None
 
-    def put(self, key: str, result: "PostResult", summary: "PostSummary | None" = None) -> None:
+    def put(self, key: str, result: "PostResult", summary: "PostSummary | None" = None, reused: bool = False) -> None:
         """Store a result atomically; a cache that cannot be written is skipped, never fatal."""
+        if reused:
+            return  # read from here: already stored
         path = self._path(key)
         tmp = None
         try:

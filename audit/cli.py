@@ -122,8 +122,7 @@ def check(
         "fail-on": fail_on,
         "html-selector": selector,
         "language": language,
-        # --keyphrase is the option of the keyphrase rules, set in the command-line layer.
-        "rules": {name: {"keyphrase": keyphrase} for name in ("keyphrase-placement", "keyphrase-density")} if keyphrase else None,
+        "keyphrase": keyphrase,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,

@@ -41,6 +41,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "exclude": list,
     "html-selector": str,
     "language": str,
+    "keyphrase": str,
     "weights": dict,
     "penalties": dict,
     "rules": dict,

@@ -122,7 +122,7 @@ def audit_task(task: PostTask, config: Config) -> Outcome:
     document = task.document
     try:
         effective = config.effective(document.source)
-        post = parse(document, effective.get("html-selector"), effective.get("language"))
+        post = parse(document, effective.get("html-selector"), effective.get("language"), effective.get("keyphrase"))
         check_body(post)
         result = audit_post(post, config)
     except ParseError as exc:

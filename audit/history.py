@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import __version__
-from .constants import DEFAULT_DB
 from .result import InputFailure, PostResult
 from .siterules import PostSummary
 
@@ -172,7 +171,8 @@ class Recorder:
             return None
         return PostResult.from_dict(json.loads(row[0])), (PostSummary.from_dict(json.loads(row[1])) if row[1] else None)
 
-    def put(self, key: str, result: "PostResult", summary: "PostSummary | None") -> None:
+    def put(self, key: str, result: "PostResult", summary: "PostSummary | None", reused: bool = False) -> None:
+        """Record the post in this run (a reused result is recorded again: each run is complete on its own)."""
         self.pending.append((result, key, summary))
         self.posts += 1
         self.scores.append(result.score)

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, TypeVar
 
 if TYPE_CHECKING:
     from .textstats import TextStats
@@ -144,6 +144,45 @@ class FootnoteDef:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """One stated fact: its value as written, the source line it is on, and where it was stated."""
+
+    value: Any
+    line: int
+    origin: str  # "head", "front matter" or "configuration"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """The page facts of one post; ``head_line`` is where missing head facts belong."""
+
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    is_html_page: bool = False  # an HTML document with a head (not a fragment pasted from a CMS body)
+    front_matter: bool = False  # a Markdown post that opens with front matter
+    head_line: int = 1
+
+    @property
+    def has_head(self) -> bool:
+        """The post can carry page metadata: an HTML page with a head, or Markdown with front matter."""
+        return self.is_html_page or self.front_matter
+
+    def get(self, name: str) -> Fact | None:
+        return self.facts.get(name)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        fact = self.facts.get(name)
+        return default if fact is None else fact.value
+
+    def text(self, name: str) -> str:
+        """The fact as one line of text ("" when not stated)."""
+        return " ".join(str(self.value(name, "") or "").split())
+
+    def line(self, name: str, default: int | None = None) -> int:
+        fact = self.facts.get(name)
+        return fact.line if fact is not None else (self.head_line if default is None else default)
+
+
+@dataclass(frozen=True)
 class Post:
     """One parsed post: metadata, blocks in source order, and derived views."""
 
@@ -158,6 +197,7 @@ class Post:
     language_source: str = "default"  # "declared", "configured", "detected" or "default"
     footnotes: tuple[FootnoteDef, ...] = ()
     lines: tuple[str, ...] = field(default=(), repr=False)  # the source, for excerpts and columns
+    facts: PageFacts = field(default_factory=lambda: PageFacts(), compare=False)  # filled by the parser (facts.py)
 
     # --- derived views, computed once -------------------------------------------------
 

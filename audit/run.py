@@ -46,7 +46,8 @@ class Store(Protocol):
 
     def get(self, key: str) -> tuple[PostResult, PostSummary | None] | None: ...
 
-    def put(self, key: str, result: PostResult, summary: PostSummary | None) -> None: ...
+    def put(self, key: str, result: PostResult, summary: PostSummary | None, reused: bool = False) -> None:
+        """Keep a post's result; ``reused`` when it came from this store (a history still records it in the run)."""
 
     def failure(self, failure: InputFailure) -> None: ...
 
@@ -166,20 +167,20 @@ class Run:
         try:
             for item in self.inputs.documents():
                 if isinstance(item, InputFailure):
-                    executor.ready((item, None), "")
+                    executor.ready((item, None), Slot())
                 else:
                     document, final_url = item
                     key = result_key(document, self.config) if self.store is not None else ""
                     stored = self._stored(key)
                     if stored is not None:
                         outcome.reused += 1
-                        executor.ready(stored, "")  # already in the store: nothing to put back
+                        executor.ready(stored, Slot(key, reused=True))
                     else:
-                        executor.submit(PostTask(document, final_url, self.summarise), key)
-                for done, key in executor.finished():
-                    yield self._keep(done, key)
-            for done, key in executor.drain():
-                yield self._keep(done, key)
+                        executor.submit(PostTask(document, final_url, self.summarise), Slot(key))
+                for done, slot in executor.finished():
+                    yield self._keep(done, slot)
+            for done, slot in executor.drain():
+                yield self._keep(done, slot)
         finally:
             executor.close()
 
@@ -189,15 +190,15 @@ class Run:
             return None  # stored by a single-file run, without the summary this run needs
         return stored
 
-    def _keep(self, done: Outcome, key: str) -> PostResult | InputFailure:
+    def _keep(self, done: Outcome, slot: "Slot") -> PostResult | InputFailure:
         result, summary = done
         if summary is not None:
             self.summaries.append(summary)
         if self.store is not None:
             if isinstance(result, InputFailure):
                 self.store.failure(result)
-            elif key:
-                self.store.put(key, result, summary)
+            elif slot.key:
+                self.store.put(slot.key, result, summary, slot.reused)
         return result
 
     # -- the site --------------------------------------------------------------------------------------------
@@ -219,6 +220,14 @@ class Run:
         outcome.saw(max((f.severity for f in shown), default=None))
 
 
+@dataclass(frozen=True)
+class Slot:
+    """What the run remembers about a post in flight: its store key, and whether its result was reused."""
+
+    key: str = ""
+    reused: bool = False
+
+
 class Executor:
     """Runs post tasks in input order: in this process, or -- once a run proves big enough -- in worker
     processes, with at most ``jobs * WINDOW_PER_JOB`` tasks in flight.
@@ -231,31 +240,31 @@ class Executor:
         self.config = config
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        # (a ready outcome, a future, or a task not started yet, with its store key), in input order
-        self.window: deque[tuple[Outcome | Future[Outcome] | PostTask, str]] = deque()
+        # (a ready outcome, a future, or a task not started yet, with its slot), in input order
+        self.window: deque[tuple[Outcome | Future[Outcome] | PostTask, Slot]] = deque()
         self.deferred = 0  # tasks held back while the run is still small
 
-    def ready(self, outcome: Outcome, key: str) -> None:
-        self.window.append((outcome, key))
+    def ready(self, outcome: Outcome, slot: Slot) -> None:
+        self.window.append((outcome, slot))
 
-    def submit(self, task: PostTask, key: str) -> None:
+    def submit(self, task: PostTask, slot: Slot) -> None:
         if self.jobs == 1:
-            self.window.append((audit_task(task, self.config), key))
+            self.window.append((audit_task(task, self.config), slot))
         elif self.pool is not None:
-            self.window.append((self.pool.submit(_audit_in_worker, task), key))
+            self.window.append((self.pool.submit(_audit_in_worker, task), slot))
         else:
-            self.window.append((task, key))
+            self.window.append((task, slot))
             self.deferred += 1
             if self.deferred >= PARALLEL_FROM:
                 self._start_pool()
 
     def _start_pool(self) -> None:
         self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.config,))
-        self.window = deque((self.pool.submit(_audit_in_worker, item), key) if isinstance(item, PostTask)
-                            else (item, key) for item, key in self.window)
+        self.window = deque((self.pool.submit(_audit_in_worker, item), slot) if isinstance(item, PostTask)
+                            else (item, slot) for item, slot in self.window)
         self.deferred = 0
 
-    def finished(self) -> Iterator[tuple[Outcome, str]]:
+    def finished(self) -> Iterator[tuple[Outcome, Slot]]:
         """Results at the head of the window that are done (or must be waited for, to bound the window)."""
         while self.window:
             head = self.window[0][0]
@@ -265,18 +274,18 @@ class Executor:
                 return
             yield self._pop()
 
-    def drain(self) -> Iterator[tuple[Outcome, str]]:
+    def drain(self) -> Iterator[tuple[Outcome, Slot]]:
         """Everything left, once the inputs are exhausted (a small run is audited here, in this process)."""
         while self.window:
             yield self._pop()
 
-    def _pop(self) -> tuple[Outcome, str]:
-        item, key = self.window.popleft()
+    def _pop(self) -> tuple[Outcome, Slot]:
+        item, slot = self.window.popleft()
         if isinstance(item, PostTask):
-            return audit_task(item, self.config), key
+            return audit_task(item, self.config), slot
         if isinstance(item, Future):
-            return item.result(), key
-        return item, key
+            return item.result(), slot
+        return item, slot
 
     def close(self) -> None:
         if self.pool is not None:

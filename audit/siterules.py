@@ -142,11 +142,9 @@ def _finding(r: Rule, severity: Severity, hit: SiteHit) -> Finding:
 def summarize(post: "Post", url: str | None = None) -> PostSummary:
     """The compact summary of a post that site rules read."""
     url = url or post.source
-    meta = post.meta
     h1 = next((b.plain for b in post.blocks if b.kind == HEADING and b.level == 1), "")
     if not h1 and post.title_is_h1:
         h1 = post.title
-    keyphrase = meta.get("keyphrase") or meta.get("focus_keyphrase") or ""
     host = urlsplit(url).netloc.lower()
     links = []
     for link in post.links:
@@ -157,8 +155,9 @@ def summarize(post: "Post", url: str | None = None) -> PostSummary:
             links.append((target, link.line))
     text = " ".join(b.plain for b in post.blocks if b.kind != HEADING)
     words = _WORD.findall(text.lower())
-    return PostSummary(url=url, title=str(meta.get("title") or post.title or ""),
-                       description=str(meta.get("description") or ""), h1=h1, keyphrase=str(keyphrase),
+    facts = post.facts  # the same title, description and keyphrase the post's own SEO rules read
+    return PostSummary(url=url, title=facts.text("title") or post.title,
+                       description=facts.text("description"), h1=h1, keyphrase=facts.text("keyphrase"),
                        links=tuple(dict.fromkeys(links)), sketch=sketch(words), words=len(words))
 
 

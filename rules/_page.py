@@ -1,8 +1,7 @@
-"""Page-level facts the SEO rules share: is there a head, what does it say, and word matching.
+"""Words as the SEO rules compare them: content words and plural stems, title widths, source lines.
 
-An HTML page keeps its metadata in ``<head>`` (the HTML parser puts it in
-``post.meta``); a Markdown post keeps the same facts in front matter under the
-aliases listed in data/seo.toml; plain text has none.
+What a post states as a page (title, description, canonical...) is in ``post.facts``, filled once by the
+parser (``audit/facts.py``); this module only holds the word handling the SEO rules share.
 """
 
 from __future__ import annotations
@@ -15,41 +14,11 @@ from typing import Any
 from clinic_audit.model import Post
 from clinic_audit.rule import rule_data
 
-# The HTML parser's post.meta keys for each page field (front-matter aliases are in seo.toml).
-_HTML_KEYS = {"title": ["title"], "description": ["description"], "canonical": ["canonical"],
-              "robots": ["robots", "googlebot"], "url": ["og:url"], "og_title": ["og:title"],
-              "og_description": ["og:description"], "og_image": ["og:image"], "noindex": [], "slug": []}
-
 
 @lru_cache(maxsize=1)
 def seo_data() -> dict[str, Any]:
     """The SEO word lists and tables (rules/data/seo.toml)."""
     return rule_data("seo")
-
-
-def is_html_page(post: Post) -> bool:
-    """An HTML document with a head (not a fragment pasted from a CMS body)."""
-    return post.format == "html" and any("<html" in line.lower() or "<head" in line.lower() for line in post.lines)
-
-
-def has_front_matter(post: Post) -> bool:
-    """A Markdown post that opens with YAML front matter."""
-    return post.format == "markdown" and bool(post.meta) and bool(post.lines) and post.lines[0].strip() == "---"
-
-
-def has_head(post: Post) -> bool:
-    """The post can carry page metadata: an HTML page, or Markdown with front matter."""
-    return is_html_page(post) or has_front_matter(post)
-
-
-def field(post: Post, name: str) -> Any:
-    """A page-level field from HTML meta or its front-matter aliases; None when the post does not say."""
-    if post.format == "html":
-        return next((post.meta[k] for k in _HTML_KEYS[name] if post.meta.get(k) not in (None, "")), None)
-    if post.format == "markdown":
-        lowered = {str(k).lower(): v for k, v in post.meta.items()}
-        return next((lowered[k] for k in seo_data()["aliases"][name] if lowered.get(k) not in (None, "")), None)
-    return None
 
 
 def line_of(post: Post, *needles: str) -> int:

@@ -10,11 +10,12 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 from urllib.parse import urlparse
 
+from clinic_audit.facts import article_types
 from clinic_audit.model import CODE, HEADING, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textstats import count_words
 
-from ._page import content_words, field, first_h1, has_front_matter, is_html_page, line_of, seo_data
+from ._page import content_words, first_h1, line_of, seo_data
 from ._signals import json_ld_nodes, person_names, types_of
 
 PLACES = ["title", "h1", "first-paragraph", "description", "slug", "subheadings"]
@@ -23,7 +24,7 @@ _KEYPHRASE = Option("keyphrase", str, "", "Target keyphrase for every post (else
 
 def post_keyphrase(post: Post, opts: Options) -> str:
     """The keyphrase to check: the configured one, else the post's own front-matter `keyphrase`."""
-    return (opts.keyphrase or str(post.meta.get("keyphrase") or "")).strip()
+    return (opts.keyphrase or post.facts.text("keyphrase")).strip()
 
 
 def contains(text: str, keyphrase: str) -> bool:
@@ -36,9 +37,9 @@ def contains(text: str, keyphrase: str) -> bool:
 
 
 def _slug(post: Post) -> str | None:
-    url = field(post, "url") or field(post, "canonical")
-    if post.format == "markdown" and field(post, "slug"):
-        return str(field(post, "slug"))
+    url = post.facts.value("url") or post.facts.value("canonical")
+    if post.format == "markdown" and post.facts.value("slug"):
+        return str(post.facts.value("slug"))
     if url:
         parts = [p for p in urlparse(str(url)).path.split("/") if p]
         return parts[-1] if parts else None
@@ -49,21 +50,22 @@ def _slug(post: Post) -> str | None:
 
 def _places(post: Post) -> Iterator[tuple[str, int, str | list[tuple[int, str]]]]:
     """(place, line, text) for each place a keyphrase belongs; subheadings come as a list."""
-    title = post.meta.get("title") if post.format == "html" else post.title
+    title = post.facts.text("title") if post.format == "html" else post.title
     if title:
-        yield "title", int(post.meta.get("title_line") or post.title_line or 1), str(title)
+        yield "title", post.facts.line("title", post.title_line or 1), str(title)
     h1 = first_h1(post) or ((post.title_line or 1, post.title) if post.title_is_h1 else None)
     if h1:
         yield "h1", h1[0], h1[1]
     if post.prose_indexes:
         first = post.blocks[post.prose_indexes[0]]
         yield "first-paragraph", first.line, first.text
-    description = field(post, "description")
+    description = post.facts.text("description")
     if description:
-        yield "description", line_of(post, 'name="description"', "description:"), str(description)
+        yield "description", post.facts.line("description"), description
     slug = _slug(post)
     if slug:
-        yield "slug", line_of(post, "canonical", "slug:", "og:url") if post.format != "text" else 1, slug.replace("-", " ").replace("_", " ")
+        line = post.facts.line("slug", post.facts.line("url", post.facts.line("canonical", 1)))
+        yield "slug", line, slug.replace("-", " ").replace("_", " ")
     subheadings = [(h.line, h.plain) for h in post.headings if h.level > 1]
     if subheadings:
         yield "subheadings", subheadings[0][0], subheadings
@@ -183,10 +185,10 @@ def open_graph(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Text.
     """
-    declares = has_front_matter(post) and any(str(k).lower().startswith(("og:", "og_")) for k in post.meta)
-    if not (is_html_page(post) or declares):
+    declares = post.facts.front_matter and any(str(k).lower().startswith(("og:", "og_")) for k in post.meta)
+    if not (post.facts.is_html_page or declares):
         return
-    missing = [f"og:{name}" for name in ("title", "description", "image") if not field(post, f"og_{name}")]
+    missing = [f"og:{name}" for name in ("title", "description", "image") if not post.facts.value(f"og_{name}")]
     if missing:
         yield Hit(line_of(post, "og:", "<head", "<html"), f"missing {', '.join(missing)}", key="open-graph",
                   value=len(missing), suggestion=f"Add {', '.join(missing)}.")
@@ -227,12 +229,12 @@ def structured_data(post: Post, opts: Options) -> Iterable[Hit]:
     valid = [n for n in nodes if not n.get("_invalid")]
     line = line_of(post, "application/ld+json", "json_ld:")
     if not valid:
-        if is_html_page(post) and not nodes:
-            yield Hit(line_of(post, "<head", "<html"), "no JSON-LD structured data", key="no-json-ld",
+        if post.facts.is_html_page and not nodes:
+            yield Hit(post.facts.head_line, "no JSON-LD structured data", key="no-json-ld",
                       suggestion="Add a BlogPosting or MedicalWebPage JSON-LD block.")
         return
     data = seo_data()
-    articles = [n for n in valid if types_of(n) & {t.lower() for t in data["article_types"]}]
+    articles = [n for n in valid if types_of(n) & article_types()]
     if not articles:
         kinds = ", ".join(sorted({t for n in valid for t in types_of(n)})) or "none"
         yield Hit(line, f"JSON-LD has no Article, BlogPosting or MedicalWebPage (types: {kinds})", key="no-article-type",
@@ -313,8 +315,8 @@ def no_internal_links(post: Post, opts: Options) -> Iterable[Hit]:
         return
     own = {h.lower().removeprefix("www.") for h in opts.site_hosts}
     for key in ("canonical", "url"):
-        if field(post, key):
-            own.add(urlparse(str(field(post, key))).netloc.lower().removeprefix("www."))
+        if post.facts.value(key):
+            own.add(urlparse(str(post.facts.value(key))).netloc.lower().removeprefix("www."))
     for link in post.links:
         href = link.href.strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):

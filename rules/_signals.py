@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
+from clinic_audit.facts import article_types
 from clinic_audit.model import CODE, TABLE, Post
 from clinic_audit.rule import rule_data
 from clinic_audit.textscan import TextIndex
-
-ARTICLE_TYPES = frozenset({"article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle",
-                           "webpage", "scholarlyarticle", "report"})
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def types_of(node: dict[str, Any]) -> set[str]:
 
 def article_nodes(post: Post) -> list[dict[str, Any]]:
     """JSON-LD nodes that describe the page's content (Article, BlogPosting, MedicalWebPage…)."""
-    return [n for n in json_ld_nodes(post) if types_of(n) & ARTICLE_TYPES]
+    return [n for n in json_ld_nodes(post) if types_of(n) & article_types()]
 
 
 def person_names(value: Any) -> list[str]:

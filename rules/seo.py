@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from clinic_audit.model import Post
 from clinic_audit.rule import Hit, Option, Options, rule
 
-from ._page import content_words, field, first_h1, has_front_matter, is_html_page, line_of, seo_data, title_pixels
+from ._page import content_words, first_h1, line_of, seo_data, title_pixels
 from ._seo_content import faq_candidate, keyphrase_density, keyphrase_placement, no_internal_links, open_graph, structured_data
 
 def _site_title(title: str) -> str:
@@ -50,10 +50,10 @@ def missing_title(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Knee pain is common after 50.
     """
-    if is_html_page(post) and not post.meta.get("title"):
-        yield Hit(line_of(post, "<head", "<html"), "the page has no <title>", key="missing-title",
+    if post.facts.is_html_page and not post.facts.text("title"):
+        yield Hit(post.facts.head_line, "the page has no <title>", key="missing-title",
                   suggestion="Add a <title> that names the topic.")
-    elif has_front_matter(post) and not post.title:
+    elif post.facts.front_matter and not post.title:
         yield Hit(1, "no title: front matter has no `title` and the post has no H1", key="missing-title",
                   suggestion="Add `title:` to the front matter.")
 
@@ -72,12 +72,12 @@ def long_title(post: Post, opts: Options) -> Iterable[Hit]:
     Good:
         # Nerve pain in chronic lower back pain
     """
-    title = post.meta.get("title") if is_html_page(post) else post.title
+    title = post.facts.text("title") if post.facts.is_html_page else post.title
     if not title:
         return
     chars, pixels = len(title), title_pixels(title)
     if chars > opts.max_characters or pixels > opts.max_pixels:
-        line = int(post.meta.get("title_line") or post.title_line or 1)
+        line = post.facts.line("title", post.title_line or 1)
         yield Hit(line, f"title is {chars} characters, about {pixels:.0f} px wide "
                         f"(limits {opts.max_characters} characters, {opts.max_pixels} px)",
                   excerpt=title, value=chars, limit=opts.max_characters, key="long-title",
@@ -103,8 +103,8 @@ def missing_meta_description(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Knee pain is common after 50.
     """
-    if (is_html_page(post) or has_front_matter(post)) and not str(field(post, "description") or "").strip():
-        yield Hit(line_of(post, "<head", "<html") if post.format == "html" else 1, "no meta description",
+    if post.facts.has_head and not post.facts.text("description"):
+        yield Hit(post.facts.head_line, "no meta description",
                   key="missing-meta-description", suggestion="Add a 120–160 character description.")
 
 
@@ -128,11 +128,11 @@ def meta_description_length(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Knee pain is common after 50.
     """
-    text = " ".join(str(field(post, "description") or "").split())
+    text = post.facts.text("description")
     if text and not opts.min_characters <= len(text) <= opts.max_characters:
         limit = opts.min_characters if len(text) < opts.min_characters else opts.max_characters
         word = "short" if len(text) < opts.min_characters else "long"
-        yield Hit(line_of(post, 'name="description"', "description:"), f"meta description is {len(text)} characters (too {word})",
+        yield Hit(post.facts.line("description"), f"meta description is {len(text)} characters (too {word})",
                   excerpt=text, value=len(text), limit=limit, key="description-length",
                   suggestion=f"Write {opts.min_characters}–{opts.max_characters} characters.")
 
@@ -156,15 +156,15 @@ def canonical_url(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Knee pain is common after 50.
     """
-    value = field(post, "canonical")
+    value = post.facts.value("canonical")
     if value is None:
-        if is_html_page(post):
-            yield Hit(line_of(post, "<head", "<html"), "no canonical link", key="missing-canonical",
+        if post.facts.is_html_page:
+            yield Hit(post.facts.head_line, "no canonical link", key="missing-canonical",
                       suggestion='Add <link rel="canonical" href="https://…">.')
         return
     parsed = urlparse(str(value))
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        yield Hit(line_of(post, "canonical"), f"canonical URL '{value}' is not absolute", excerpt=str(value),
+        yield Hit(post.facts.line("canonical"), f"canonical URL '{value}' is not absolute", excerpt=str(value),
                   key="relative-canonical", suggestion="Use the full URL, starting with https://.")
 
 
@@ -185,12 +185,12 @@ def noindex(post: Post, opts: Options) -> Iterable[Hit]:
         ---
         Knee pain is common after 50.
     """
-    if post.meta.get("draft") is True:
+    if post.facts.value("draft") is True:
         return
-    robots = str(field(post, "robots") or "").lower()
-    flag = field(post, "noindex")
+    robots = post.facts.text("robots").lower()
+    flag = post.facts.value("noindex")
     if re.search(r"\b(?:noindex|none)\b", robots) or flag is True:
-        yield Hit(line_of(post, "robots", "noindex"), "the post is marked noindex", excerpt=robots or "noindex: true",
+        yield Hit(post.facts.line("robots", post.facts.line("noindex")), "the post is marked noindex", excerpt=robots or "noindex: true",
                   key="noindex", suggestion="Remove noindex before publishing.")
 
 
@@ -216,7 +216,7 @@ def missing_lang(post: Post, opts: Options) -> Iterable[Hit]:
         Knee pain is common after 50.
     """
     if post.format == "html":
-        if not is_html_page(post):
+        if not post.facts.is_html_page:
             return
         source = "\n".join(post.lines)
         tag = re.search(r"<html\b[^>]*>", source, re.IGNORECASE)
@@ -224,11 +224,10 @@ def missing_lang(post: Post, opts: Options) -> Iterable[Hit]:
         line = source[: tag.start()].count("\n") + 1 if tag else 1
         value = lang.group(1) if lang else None
     else:
-        lowered = {str(k).lower(): v for k, v in post.meta.items()}
-        value = lowered.get("lang", lowered.get("language")) if post.format == "markdown" else None
+        value = post.facts.value("lang") if post.format == "markdown" else None
         if value is None:
             return
-        value, line = str(value), line_of(post, "lang")
+        value, line = str(value), post.facts.line("lang", line_of(post, "lang"))
     if not value:
         yield Hit(line, "the page does not declare its language", key="missing-lang", suggestion='Add lang="en" to <html>.')
     elif not _LANG_TAG.match(value):

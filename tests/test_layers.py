@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"audit": "clinic_audit", "rules": "clinic_audit.rules", "reports": "clinic_audit.reports"}
-CORE = ("clinic_audit.model", "clinic_audit.textstats", "clinic_audit.textscan", "clinic_audit.language",
+CORE = ("clinic_audit.model", "clinic_audit.facts", "clinic_audit.textstats", "clinic_audit.textscan", "clinic_audit.language",
         "clinic_audit.rule", "clinic_audit.syllables")
 RULE_API = CORE + ("clinic_audit.siterules", "clinic_audit.rules")
 UPPER = ("clinic_audit.rules", "clinic_audit.engine", "clinic_audit.reports", "clinic_audit.cli", "clinic_audit.parse",

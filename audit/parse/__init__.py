@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..facts import page_facts
 from ..model import Post
 from ..sources import Document
 from .base import NotAPost, ParseError, check_body, decide_language
@@ -9,16 +12,19 @@ from .base import NotAPost, ParseError, check_body, decide_language
 __all__ = ["NotAPost", "ParseError", "check_body", "decide_language", "parse"]
 
 
-def parse(document: Document, html_selector: str | None = None, language: str | None = None) -> Post:
-    """Parse a decoded document into the model, dispatching on its format."""
+def parse(document: Document, html_selector: str | None = None, language: str | None = None,
+          keyphrase: str | None = None) -> Post:
+    """Parse a decoded document into the model, dispatching on its format, with its page facts filled in."""
     if document.format in ("html", "docx"):
         from .html import parse_html
 
-        return parse_html(document, html_selector, language)
-    if document.format == "markdown":
+        post = parse_html(document, html_selector, language)
+    elif document.format == "markdown":
         from .markdown import parse_markdown
 
-        return parse_markdown(document, language)
-    from .text import parse_text
+        post = parse_markdown(document, language)
+    else:
+        from .text import parse_text
 
-    return parse_text(document, language)
+        post = parse_text(document, language)
+    return replace(post, facts=page_facts(post, keyphrase))

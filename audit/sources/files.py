@@ -7,9 +7,12 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .document import STDIN, Document, InputError, Target
+
+if TYPE_CHECKING:
+    import pathspec
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text",
            ".docx": "docx"}
@@ -54,7 +57,7 @@ def discover(
             yield InputError(raw, "no such file or folder")
 
 
-def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path]:  # noqa: F821
+def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not excluded.match_file(_rel(here / d, root) + "/"))
