@@ -20,8 +20,7 @@ from urllib.parse import urlparse
 from clinic_audit.model import Post
 from clinic_audit.rule import Hit, Option, Options, rule
 
-from ._page import content_words, first_h1, line_of, seo_data, title_pixels
-from ._seo_content import faq_candidate, keyphrase_density, keyphrase_placement, no_internal_links, open_graph, structured_data
+from .seo_words import content_words, first_h1, line_of, seo_data, title_pixels
 
 def _site_title(title: str) -> str:
     """The title without a trailing " | Site name"."""
@@ -351,6 +350,40 @@ def thin_content(post: Post, opts: Options) -> Iterable[Hit]:
                   suggestion="Cover the topic fully: symptoms, causes, treatments, when to see a doctor.")
 
 
+@rule("SE018", "no-internal-links", "seo", "warning",
+      options=[Option("site-hosts", list, [], "Host names of your own site (links there are internal).")])
+def no_internal_links(post: Post, opts: Options) -> Iterable[Hit]:
+    """The post links to no other page of the clinic's own site.
+
+    Why: Yoast's internal-links assessment: internal links help search engines find and rank related pages,
+    and lead patients to services and booking.  Plain text has no links and is not judged; links to the
+    page's own canonical host or to `site-hosts` count as internal.
+    Fix: link related posts and service pages ("our [knee arthritis treatments](/services/knee)").
+    Bad:
+        # Knee pain
+
+        Read the [Arthritis Foundation guide](https://www.arthritis.org/).
+    Good:
+        # Knee pain
+
+        See our [knee arthritis treatments](/services/knee-arthritis).
+    """
+    if post.format == "text" or not post.blocks:
+        return
+    own = {h.lower().removeprefix("www.") for h in opts.site_hosts}
+    for key in ("canonical", "url"):
+        if post.facts.value(key):
+            own.add(urlparse(str(post.facts.value(key))).netloc.lower().removeprefix("www."))
+    for link in post.links:
+        href = link.href.strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+            continue
+        if not link.is_external or urlparse(href if "//" in href else f"//{href}").netloc.lower().removeprefix("www.") in own:
+            return
+    yield Hit(first_h1(post)[0] if first_h1(post) else post.blocks[0].line, "no links to other pages of the site",
+              key="no-internal-links", suggestion="Link related posts and service pages.")
+
+
 RULES = (
     missing_title,
     long_title,
@@ -364,10 +397,5 @@ RULES = (
     file_name_alt,
     vague_link_text,
     thin_content,
-    keyphrase_placement,
-    keyphrase_density,
-    open_graph,
-    structured_data,
-    faq_candidate,
     no_internal_links,
 )

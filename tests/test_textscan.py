@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from clinic_audit.rules import _signals, citations, readability_words, sections
-from clinic_audit.rules import _trust_content as trust
+from clinic_audit.rules import citations, readability_words, sections
+from clinic_audit.rules import trust_content as trust
+from clinic_audit.rules import trust_signals as _signals
 from clinic_audit.textscan import TextIndex, requirement
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,7 +1,6 @@
 """Trust rules about what a post claims and promotes: disclosure, claims, risks, crisis resources,
 patient privacy and the clinic's contact details.
 
-Listed in the trust family's ``RULES`` (rules/trust.py); kept apart so each module stays short.
 Claims are judged per sentence (list items and quotes included); word lists live in data/trust.toml.
 """
 
@@ -17,7 +16,7 @@ from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textscan import TextIndex
 from clinic_audit.textstats import split_sentences
 
-from ._signals import data, lines_matching, text_lines
+from .trust_signals import data, lines_matching, text_lines
 
 
 @lru_cache(maxsize=None)
@@ -427,3 +426,15 @@ def missing_booking_cta(post: Post, opts: Options) -> Iterable[Hit]:
         return
     yield Hit(post.blocks[-1].line, "no booking call to action", key="missing-booking-cta",
               suggestion="Add 'Book an appointment' or 'Call us at …' with a link.")
+
+
+RULES = (
+    undisclosed_promotion,
+    unsubstantiated_claim,
+    hype_claim,
+    treatment_without_risks,
+    missing_crisis_resources,
+    identifiable_patient,
+    clinic_nap_mismatch,
+    missing_booking_cta,
+)

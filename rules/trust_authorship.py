@@ -1,6 +1,6 @@
-"""Trust rules: who wrote and reviewed a health post, when, and whether it claims more than it can show.
+"""Trust rules about authorship: who wrote and reviewed a health post, when, and whether it says so plainly.
 
-Authorship, dates and medical review are read by ``_signals`` from HTML meta
+Authorship, dates and medical review are read by ``trust_signals`` from HTML meta
 tags, JSON-LD, ``<time>``, Markdown front matter and plain "By …" / "Medically
 reviewed by …" / "Updated …" lines.  References are the citations family's
 ``no-references`` rule, not a trust rule.  Word lists live in data/trust.toml.
@@ -15,20 +15,8 @@ from typing import Iterable
 from clinic_audit.model import Post
 from clinic_audit.rule import Hit, Option, Options, rule
 
-from ._signals import Signal, authors, data, dates, reviewers
-from ._trust_content import (
-    any_of,
-    clinic_nap_mismatch,
-    hype_claim,
-    identifiable_patient,
-    mentions,
-    missing_booking_cta,
-    missing_crisis_resources,
-    rx,
-    treatment_without_risks,
-    undisclosed_promotion,
-    unsubstantiated_claim,
-)
+from .trust_content import any_of, mentions, rx
+from .trust_signals import Signal, authors, data, dates, reviewers
 
 def _first_line(post: Post) -> int:
     return post.title_line or (post.blocks[0].line if post.blocks else 1)
@@ -258,12 +246,4 @@ RULES = (
     missing_updated_date,
     stale_content,
     missing_disclaimer,
-    undisclosed_promotion,
-    unsubstantiated_claim,
-    hype_claim,
-    treatment_without_risks,
-    missing_crisis_resources,
-    identifiable_patient,
-    clinic_nap_mismatch,
-    missing_booking_cta,
 )
