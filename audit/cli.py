@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, NoReturn
 
 import click
 
@@ -128,8 +129,8 @@ def check(
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
                          web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate),
                          check_links=check_links, fail_on_regression=fail_on_regression)
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
-    try:
+    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
+    with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
                                      color, not no_suggestions, quiet)
         store, regression = _store(config, sources, crawl, db, no_cache)
@@ -139,9 +140,6 @@ def check(
             result = run.execute()
         except _user_errors() as exc:
             _fail(str(exc))
-    finally:
-        if output:
-            stream.close()
     if result.run_id is not None and not quiet:
         click.echo(f"clinic-audit: stored run {result.run_id} in {db} ({result.reused} unchanged posts reused)", err=True)
     if result.nothing_audited:
@@ -149,7 +147,58 @@ def check(
     sys.exit(exit_code(result, config.effective()["fail-on"]))
 
 
-def _fail(message: str) -> None:
+@contextmanager
+def _report_stream(output: str | None) -> Iterator[Any]:
+    """Standard output, or ``-o FILE`` written atomically: a temporary file beside it, renamed when complete."""
+    if not output:
+        yield sys.stdout
+        return
+    import os
+    import tempfile
+
+    target = Path(output)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
+                                         suffix=".tmp")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            yield stream
+        os.replace(temporary, target)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror}")
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], output: str | None,
+                                write_baseline: str | None, html_dir: str | None) -> None:
+    """Outputs never replace a post: ``-o`` or ``--write-baseline`` naming an input, ``--html`` in or over an input folder."""
+    from .web import is_web_source
+
+    inputs = [Path(s).resolve() for s in sources if s != "-" and not is_web_source(s)]
+    patterns = [p.lower() for p in include]
+    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline)):
+        if not value:
+            continue
+        target = Path(value).resolve()
+        audited = any(target == i or (i.is_dir() and target.is_relative_to(i) and target.exists()
+                                      and any(Path(target.name.lower()).match(p) for p in patterns)) for i in inputs)
+        if audited:
+            _fail(f"{flag} {value} is one of the posts being audited; write it somewhere else")
+    if html_dir:
+        from .constants import REPORT_MARKER
+
+        target = Path(html_dir).resolve()
+        ours = (target / REPORT_MARKER).is_file()  # a report folder clinic-audit wrote before: never audited
+        if any(target == i or (not ours and i.is_relative_to(target)) for i in inputs) or (
+                not ours and target.is_dir() and any(i.is_dir() and target.is_relative_to(i) for i in inputs)
+                and any(Path(f.name.lower()).match(p) for f in target.iterdir() for p in patterns)):
+            _fail(f"--html {html_dir} holds posts being audited; write the report to a folder of its own")
+
+
+def _fail(message: str) -> NoReturn:
     click.echo(f"clinic-audit: {message}", err=True)
     sys.exit(ExitCode.ERROR)
 

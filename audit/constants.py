@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
 
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_DB = ".clinic-audit/history.sqlite"
+REPORT_MARKER = ".clinic-audit-report"  # in every --html folder: discovery never audits a report as posts
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .sources import Document
 
 BUSY_TIMEOUT_MS = 30_000
+INTERRUPTED_AFTER_SECONDS = 24 * 3600
 BATCH = 50  # posts per write transaction: short enough that a concurrent run never waits long
 
 SCHEMA = """
@@ -97,8 +98,8 @@ def site_score(post_scores: Iterable[int], site_findings: Iterable["Finding"], p
     return max(0, round(mean - lost))
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+def _now(at: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(at))
 
 
 def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
@@ -153,6 +154,9 @@ class Recorder:
     def __init__(self, path: str | Path, sources: Sequence[str]):
         self.db = connect(path)
         with _transaction(self.db):
+            # A run still "running" a day after it started was killed: say so instead of leaving it open forever.
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND started < ?",
+                            (_now(time.time() - INTERRUPTED_AFTER_SECONDS),))
             cursor = self.db.execute("INSERT INTO runs (started, version, sources) VALUES (?, ?, ?)",
                                      (_now(), __version__, json.dumps(list(sources))))
         self.run_id = int(cursor.lastrowid or 0)
@@ -206,8 +210,11 @@ class Recorder:
             db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", [
                 (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                 for f in site_findings])
-            db.execute("UPDATE runs SET status = 'complete', finished = ?, posts = ?, errors = ?, site_score = ? "
-                       "WHERE id = ?", (_now(), self.posts, self.errors, score, self.run_id))
+            # A run that audited nothing (a missing folder, a site answering 401) is kept as failed: it is never
+            # listed, diffed or reused, and never the "previous run" a regression is measured against.
+            status = "complete" if self.posts else "failed"
+            db.execute("UPDATE runs SET status = ?, finished = ?, posts = ?, errors = ?, site_score = ? "
+                       "WHERE id = ?", (status, _now(), self.posts, self.errors, score, self.run_id))
         self.db.close()
         return self.run_id
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from clinic_audit.constants import REPORT_MARKER
 from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
 
 from . import html_page
@@ -97,6 +98,9 @@ class HtmlSite:
                  rules: RuleDocs | None = None):
         self.directory = Path(directory)
         (self.directory / POSTS_DIR).mkdir(parents=True, exist_ok=True)  # fail now, before the audit, if we cannot
+        # A report folder is never audited as posts, even when it sits inside the folder being audited.
+        (self.directory / REPORT_MARKER).write_text("written by clinic-audit --html; never audited as posts\n",
+                                                    encoding="utf-8")
         self.history = list(history or [])
         self.site_findings: list[dict[str, Any]] = []
         self.summary = SiteSummary()

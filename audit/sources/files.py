@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from ..constants import REPORT_MARKER
 from .document import STDIN, Document, InputError, Target
 
 if TYPE_CHECKING:
@@ -48,7 +50,9 @@ def discover(
                 yield Target(str(path), path)
         elif path.is_dir():
             for found in _walk(path, include, excluded, root):
-                if str(found) not in seen:
+                if isinstance(found, InputError):
+                    yield found
+                elif str(found) not in seen:
                     seen.add(str(found))
                     yield Target(str(found), found)
         elif path.exists():
@@ -57,14 +61,37 @@ def discover(
             yield InputError(raw, "no such file or folder")
 
 
-def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder):
+def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path | InputError]:
+    """Files under ``folder`` matching ``include`` (case-insensitively: ``POST.MD`` is a post too), in order.
+
+    Symlinked folders are followed once each (a link back up the tree is not a loop forever); a folder that
+    cannot be read is reported, not skipped in silence.
+    """
+    patterns = [pattern.lower() for pattern in include]
+    unreadable: list[OSError] = []
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append, followlinks=True):
+        while unreadable:
+            error = unreadable.pop()
+            yield InputError(str(error.filename or dirpath), f"cannot read the folder: {error.strerror}")
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not excluded.match_file(_rel(here / d, root) + "/"))
+        real = os.path.realpath(here)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        if REPORT_MARKER in filenames:  # an HTML report written here by clinic-audit: not posts
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if not excluded.match_file(_rel(here / d, root) + "/")
+                             and os.path.realpath(here / d) not in seen)
         for name in sorted(filenames):
             candidate = here / name
-            if any(candidate.match(pattern) for pattern in include) and not excluded.match_file(_rel(candidate, root)):
+            lowered = Path(name.lower())
+            if any(lowered.match(pattern) for pattern in patterns) and not excluded.match_file(_rel(candidate, root)):
                 yield candidate
+    for error in unreadable:
+        yield InputError(str(error.filename or folder), f"cannot read the folder: {error.strerror}")
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -81,10 +108,13 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
         fmt = stdin_format
     else:
         try:
-            size = target.path.stat().st_size
-            if size > max_bytes:
-                raise InputError(target.source, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
-            data = target.path.read_bytes()
+            info = target.path.stat()  # follows a symlink: what would be read
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero would never end
+                raise InputError(target.source, "not a regular file (a pipe, device or socket is never read)")
+            if info.st_size > max_bytes:
+                raise InputError(target.source, f"file is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
+            with open(target.path, "rb") as handle:
+                data = handle.read(max_bytes + 1)  # the cap holds even if the file grows while it is read
         except PermissionError:
             raise InputError(target.source, "permission denied") from None
         except OSError as exc:
@@ -104,6 +134,8 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
     if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(target.source, "looks like a binary file, not HTML, Markdown or text")
     text = decode(target.source, data)
+    if not text.strip().strip("\ufeff\u200b"):  # a byte-order mark, no-break spaces or zero-width spaces only
+        raise InputError(target.source, "file holds no text (only spaces or invisible characters)")
     if fmt is None:
         fmt = sniff_format(text)
     return Document(target.source, text, fmt)
