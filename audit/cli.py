@@ -63,6 +63,10 @@ def main() -> None:
 @click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
 @click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
               help="Requests per second per host (0: no limit).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Another host a sitemap, redirect or link may lead to (the audited sites only, by default).")
+@click.option("--max-requests", type=click.IntRange(1), default=None,
+              help="Requests the whole run may make, link checks included [default: 10 per --max-pages].")
 @click.option("--db", is_flag=False, flag_value=DEFAULT_DB, default=None, metavar="PATH",
               help="Record the run in this SQLite history [default with no PATH: .clinic-audit/history.sqlite].")
 @click.option("--fail-on-regression", is_flag=True, help="With --db: exit 1 when this run has new errors or a lower "
@@ -108,6 +112,8 @@ def check(
     write_baseline: str | None,
     no_cache: bool,
     check_links: bool | None,
+    allow_hosts: tuple[str, ...],
+    max_requests: int | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -127,7 +133,8 @@ def check(
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
-                         web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate),
+                         web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate,
+                                        allow_hosts=allow_hosts, max_requests=max_requests),
                          check_links=check_links, fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
     with _report_stream(output) as stream:
@@ -263,7 +270,10 @@ def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | 
         from .history import HistoryError, Recorder, regression
 
         try:
-            return Recorder(db, [*sources, *(f"--crawl {c}" for c in crawl)]), lambda run_id: regression(db, run_id)
+            from .web import redact
+
+            stored = [redact(s) for s in (*sources, *(f"--crawl {c}" for c in crawl))]  # never a password
+            return Recorder(db, stored), lambda run_id: regression(db, run_id)
         except HistoryError as exc:
             _fail(str(exc))
     if no_cache:
