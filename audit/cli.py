@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from contextlib import contextmanager
@@ -38,6 +39,21 @@ def _load_config(sources: Iterable[str], cli_layer: dict[str, Any], config_file:
 @click.version_option(__version__, prog_name="clinic-audit")
 def main() -> None:
     """Audit clinic blog posts for readability, structure, citations, SEO and trust."""
+    _log_warnings_to_stderr()
+
+
+class _StderrWarnings(logging.Handler):
+    """Warnings from any part of the run, one line each on stderr (where the user is when it runs)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"clinic-audit: warning: {record.getMessage()}", err=True)
+
+
+def _log_warnings_to_stderr() -> None:
+    logger = logging.getLogger("clinic_audit")
+    if not any(isinstance(h, _StderrWarnings) for h in logger.handlers):
+        handler = _StderrWarnings(logging.WARNING)
+        logger.addHandler(handler)
 
 
 @main.command()
@@ -65,6 +81,10 @@ def main() -> None:
               help="Requests per second per host (0: no limit).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
               help="Another host a sitemap, redirect or link may lead to (the audited sites only, by default).")
+@click.option("--wp-type", "wp_types", default="posts", show_default=True, metavar="TYPES",
+              help="WordPress: REST collections to audit, comma-separated (posts, pages, a custom post type).")
+@click.option("--wp-status", type=click.Choice(["publish", "draft", "pending", "private", "future", "any"]),
+              help="WordPress: which statuses [default: any with credentials, else publish].")
 @click.option("--max-requests", type=click.IntRange(1), default=None,
               help="Requests the whole run may make, link checks included [default: 10 per --max-pages].")
 @click.option("--db", is_flag=False, flag_value=DEFAULT_DB, default=None, metavar="PATH",
@@ -114,6 +134,8 @@ def check(
     check_links: bool | None,
     allow_hosts: tuple[str, ...],
     max_requests: int | None,
+    wp_types: str,
+    wp_status: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -134,7 +156,8 @@ def check(
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
                          web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate,
-                                        allow_hosts=allow_hosts, max_requests=max_requests),
+                                        allow_hosts=allow_hosts, max_requests=max_requests,
+                                        wp_types=tuple(_split([wp_types])), wp_status=wp_status),
                          check_links=check_links, fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
     with _report_stream(output) as stream:

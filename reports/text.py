@@ -30,11 +30,13 @@ class TextReporter(Sink):
         self.posts += 1
         self.score_total += result.score
         write = self.stream.write
+        status = (result.document or {}).get("status")
+        draft = f" [{status}]" if status else ""  # a WordPress draft or a front-matter draft, never unmarked
         if result.findings:
             positions = (result.document or {}).get("positions")
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
-            write(self._paint(result.source, "1") + note + "\n")
+            write(self._paint(result.source, "1") + draft + note + "\n")
         for f in result.findings:
             self.severities[f.severity] += 1
             severity = self._paint(str(f.severity), COLOURS[f.severity])
@@ -42,7 +44,7 @@ class TextReporter(Sink):
             if self.suggestions and f.suggestion:
                 write(f"    fix: {f.suggestion}\n")
         families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
-        label = "" if result.findings else f"{result.source} "
+        label = "" if result.findings else f"{result.source}{draft} "
         if not self.quiet:
             write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
 

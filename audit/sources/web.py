@@ -6,6 +6,7 @@ work without a second request.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from .files import decode
 
 __all__ = ["WebOptions", "WebSources", "is_web_source"]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class WebOptions:
@@ -35,6 +38,8 @@ class WebOptions:
     retries: int = 2
     backoff: float | None = None  # None: fetch.BACKOFF_SECONDS
     allow_hosts: tuple[str, ...] = ()  # other hosts a sitemap, redirect or link may lead to
+    wp_types: tuple[str, ...] = ("posts",)  # WordPress REST collections (posts, pages, custom post types)
+    wp_status: str | None = None  # None: every status with credentials, else published only
     max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
 
     @property
@@ -93,11 +98,15 @@ class WebSources:
 
     def _source(self, source: str) -> Iterator[Fetched | InputFailure]:
         from ..web.sitemap import is_sitemap_url, page_urls
-        from ..web.wordpress import credentials, is_wordpress, post_pages
+        from ..web.wordpress import credentials, half_set_credentials, is_wordpress, post_pages
 
         try:
             if is_wordpress(source):
-                for url, html in post_pages(self.fetcher, source, credentials() is not None):
+                if half_set_credentials() and not self.url_auth:
+                    log.warning(half_set_credentials())
+                authorised = credentials() is not None or self.url_auth is not None
+                for url, html in post_pages(self.fetcher, source, authorised, self.options.wp_types,
+                                            self.options.wp_status):
                     yield Document(url, html, "html"), ""
             elif is_sitemap_url(source):
                 urls = list(page_urls(self.fetcher, source))
