@@ -81,6 +81,10 @@ def _log_warnings_to_stderr() -> None:
               help="Requests per second per host (0: no limit).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
               help="Another host a sitemap, redirect or link may lead to (the audited sites only, by default).")
+@click.option("--include-url", "include_urls", multiple=True, metavar="GLOB",
+              help="Sitemaps and crawls: audit only pages whose URL path matches (e.g. '/blog/*').")
+@click.option("--exclude-url", "exclude_urls", multiple=True, metavar="GLOB",
+              help="Sitemaps and crawls: never audit pages whose URL path matches (crawls still follow their links).")
 @click.option("--wp-type", "wp_types", default="posts", show_default=True, metavar="TYPES",
               help="WordPress: REST collections to audit, comma-separated (posts, pages, a custom post type).")
 @click.option("--wp-status", type=click.Choice(["publish", "draft", "pending", "private", "future", "any"]),
@@ -136,6 +140,8 @@ def check(
     max_requests: int | None,
     wp_types: str,
     wp_status: str | None,
+    include_urls: tuple[str, ...],
+    exclude_urls: tuple[str, ...],
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -157,7 +163,8 @@ def check(
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
                          web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate,
                                         allow_hosts=allow_hosts, max_requests=max_requests,
-                                        wp_types=tuple(_split([wp_types])), wp_status=wp_status),
+                                        wp_types=tuple(_split([wp_types])), wp_status=wp_status,
+                                        include_urls=include_urls, exclude_urls=exclude_urls),
                          check_links=check_links, fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
     with _report_stream(output) as stream:

@@ -134,3 +134,13 @@ def test_credentials_in_a_url_are_used_but_never_shown_or_stored(cli, tmp_path: 
     stored = "\n".join(str(row) for row in sqlite3.connect(db).execute("SELECT sources FROM runs"))
     assert secret not in stored and WP_PASSWORD not in stored
     assert redact(source) == f"wordpress+http://{host}/"
+
+
+def test_url_patterns_choose_what_a_crawl_audits_while_it_still_follows_links(cli):
+    from site_server import clinic_site
+
+    with serve(clinic_site()) as site:
+        result = cli("check", "--crawl", f"{site.base}/", "--exclude-url", "/", "--include-url", "/blog/*",
+                     "--exclude-url", "/blog/c/", "--rate", "0", "--isolated", "-f", "json", "--fail-on", "never")
+    audited = sorted(p["source"].removeprefix(site.base) for p in json.loads(result.stdout)["posts"])
+    assert audited == ["/blog/a/", "/blog/b/", "/blog/orphan/"]  # the home page was crawled through, not audited

@@ -40,6 +40,17 @@ class WebOptions:
     allow_hosts: tuple[str, ...] = ()  # other hosts a sitemap, redirect or link may lead to
     wp_types: tuple[str, ...] = ("posts",)  # WordPress REST collections (posts, pages, custom post types)
     wp_status: str | None = None  # None: every status with credentials, else published only
+    include_urls: tuple[str, ...] = ()  # URL path globs to audit (all when empty): "/blog/*"
+    exclude_urls: tuple[str, ...] = ()  # URL path globs never audited (still crawled through): "/", "/tag/*"
+
+    def audits(self, url: str) -> bool:
+        """Whether a page at ``url`` is audited as a post (crawls still follow links through the others)."""
+        from fnmatch import fnmatchcase
+
+        path = urlsplit(url).path or "/"
+        if self.include_urls and not any(fnmatchcase(path, p) for p in self.include_urls):
+            return False
+        return not any(fnmatchcase(path, p) for p in self.exclude_urls)
     max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
 
     @property
@@ -109,7 +120,7 @@ class WebSources:
                                             self.options.wp_status):
                     yield Document(url, html, "html"), ""
             elif is_sitemap_url(source):
-                urls = list(page_urls(self.fetcher, source))
+                urls = [u for u in page_urls(self.fetcher, source) if self.options.audits(u)]
                 self.expected = (self.expected or 0) + len(urls)
                 for page in self.fetcher.get_many(urls):
                     yield self._page(page)
@@ -123,7 +134,9 @@ class WebSources:
 
         try:
             for page in crawl(self.fetcher, start, self.options.max_depth, self.options.max_pages):
-                if page.ok:
+                if page.ok and not self.options.audits(page.url):
+                    self._remember(page)  # crawled through (its links were followed), not audited
+                elif page.ok:
                     yield self._page(page)
                 else:  # a crawled link that fails is a broken link for the site rules, not an input
                     self._remember(page)
