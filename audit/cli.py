@@ -99,6 +99,8 @@ def _log_warnings_to_stderr() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write an HTML report to this folder.")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False),
+              help="Also write an Excel workbook (Posts, Findings, Site findings sheets) to this file.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
@@ -142,6 +144,7 @@ def check(
     wp_status: str | None,
     include_urls: tuple[str, ...],
     exclude_urls: tuple[str, ...],
+    xlsx_file: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -166,10 +169,14 @@ def check(
                                         wp_types=tuple(_split([wp_types])), wp_status=wp_status,
                                         include_urls=include_urls, exclude_urls=exclude_urls),
                          check_links=check_links, fail_on_regression=fail_on_regression)
-    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
+    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
                                      color, not no_suggestions, quiet)
+        if xlsx_file:
+            from clinic_audit.reports.xlsx import XlsxSink
+
+            sinks.append(XlsxSink(xlsx_file))
         store, regression = _store(config, sources, crawl, db, no_cache)
         run = Run(config, options, store, sinks, transforms, regression=regression)
         run.watcher = _progress(run, quiet)
@@ -190,33 +197,23 @@ def _report_stream(output: str | None) -> Iterator[Any]:
     if not output:
         yield sys.stdout
         return
-    import os
-    import tempfile
+    from .atomic import replaced
 
-    target = Path(output)
     try:
-        fd, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
-                                         suffix=".tmp")
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        with replaced(output) as temporary, open(temporary, "w", encoding="utf-8") as stream:
             yield stream
-        os.replace(temporary, target)
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], output: str | None,
-                                write_baseline: str | None, html_dir: str | None) -> None:
+                                write_baseline: str | None, html_dir: str | None, xlsx_file: str | None = None) -> None:
     """Outputs never replace a post: ``-o`` or ``--write-baseline`` naming an input, ``--html`` in or over an input folder."""
     from .web import is_web_source
 
     inputs = [Path(s).resolve() for s in sources if s != "-" and not is_web_source(s)]
     patterns = [p.lower() for p in include]
-    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline)):
+    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline), ("--xlsx", xlsx_file)):
         if not value:
             continue
         target = Path(value).resolve()
