@@ -74,6 +74,8 @@ def _log_warnings_to_stderr() -> None:
 @click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
 @click.option("-j", "--jobs", type=int, default=None,
               help="Worker processes [default: all cores; runs of fewer than 16 posts stay in one process].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the per-post work on a Dask distributed cluster (tcp://host:8786); needs clinic-audit[distributed].")
 @click.option("--crawl", multiple=True, metavar="URL", help="Crawl this site from URL (same host, robots.txt honoured).")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Crawl: link depth limit.")
 @click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
@@ -145,6 +147,7 @@ def check(
     include_urls: tuple[str, ...],
     exclude_urls: tuple[str, ...],
     xlsx_file: str | None,
+    scheduler: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -178,7 +181,8 @@ def check(
 
             sinks.append(XlsxSink(xlsx_file))
         store, regression = _store(config, sources, crawl, db, no_cache)
-        run = Run(config, options, store, sinks, transforms, regression=regression)
+        run = Run(config, options, store, sinks, transforms, regression=regression,
+                  pool=_dask_pool(config, scheduler or config.effective().get("scheduler")))
         run.watcher = _progress(run, quiet)
         try:
             result = run.execute()
@@ -230,6 +234,25 @@ def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], 
                 not ours and target.is_dir() and any(i.is_dir() and target.is_relative_to(i) for i in inputs)
                 and any(Path(f.name.lower()).match(p) for f in target.iterdir() for p in patterns)):
             _fail(f"--html {html_dir} holds posts being audited; write the report to a folder of its own")
+
+
+def _dask_pool(config: Any, scheduler: str | None) -> Any:
+    """A factory for the Dask pool when a scheduler is named (the cluster is contacted when work starts)."""
+    if not scheduler:
+        return None
+    try:
+        import distributed  # noqa: F401  (present?)
+    except ImportError:
+        _fail('--scheduler needs Dask: pip install "clinic-audit[distributed]"')
+    from .executors import DaskPool
+
+    def start() -> Any:
+        try:
+            return DaskPool(config, scheduler)
+        except OSError as exc:
+            _fail(f"cannot reach the Dask scheduler at {scheduler}: {exc}")
+
+    return start
 
 
 def _fail(message: str) -> NoReturn:

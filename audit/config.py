@@ -42,6 +42,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "html-selector": str,
     "language": str,
     "keyphrase": str,
+    "scheduler": str,
     "weights": dict,
     "penalties": dict,
     "rules": dict,
