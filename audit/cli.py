@@ -240,9 +240,9 @@ def _dask_pool(config: Any, scheduler: str | None) -> Any:
     """A factory for the Dask pool when a scheduler is named (the cluster is contacted when work starts)."""
     if not scheduler:
         return None
-    try:
-        import distributed  # noqa: F401  (present?)
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("distributed") is None:
         _fail('--scheduler needs Dask: pip install "clinic-audit[distributed]"')
     from .executors import DaskPool
 
@@ -452,12 +452,15 @@ def show_config(show: bool, for_path: str | None, config_file: str | None) -> No
     click.echo(json.dumps(settings, indent=2, ensure_ascii=False))
 
 
-@main.command("history")
+@main.group("history", invoke_without_command=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
-def history_command(db: str, limit: int, as_json: bool) -> None:
-    """List the recorded runs, newest first."""
+@click.pass_context
+def history_command(ctx: click.Context, db: str, limit: int, as_json: bool) -> None:
+    """List the recorded runs, newest first (`history prune` deletes old ones)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from dataclasses import asdict
 
     from .history import HistoryError, runs
@@ -465,14 +468,28 @@ def history_command(db: str, limit: int, as_json: bool) -> None:
     try:
         found = runs(db, limit)
     except HistoryError as exc:
-        click.echo(f"clinic-audit: {exc}", err=True)
-        sys.exit(ExitCode.ERROR)
+        _fail(str(exc))
     if as_json:
         click.echo(json.dumps([asdict(r) for r in found], indent=2))
         return
     for r in found:
-        click.echo(f"{r.id:>5}  {r.started}  {r.posts:>5} posts  {r.errors:>3} errors  {r.findings:>6} findings  "
-                   f"site score {r.site_score}  {' '.join(r.sources)}")
+        failed = f"  {r.errors} not audited" if r.errors else ""
+        click.echo(f"{r.id:>5}  {r.started}  {r.posts:>5} posts  {r.error_findings:>4} errors  {r.findings:>6} findings"
+                   f"  site score {r.site_score}{failed}  {' '.join(r.sources)}")
+
+
+@history_command.command("prune")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
+@click.option("--keep", type=click.IntRange(1), default=30, show_default=True, help="Complete runs to keep (newest).")
+def history_prune(db: str, keep: int) -> None:
+    """Delete all but the newest complete runs (and failed or interrupted ones), then compact the file."""
+    from .history import HistoryError, prune
+
+    try:
+        deleted, freed = prune(db, keep)
+    except HistoryError as exc:
+        _fail(str(exc))
+    click.echo(f"deleted {deleted} run{'s' if deleted != 1 else ''}, freed {freed / 1e6:.1f} MB from {db}")
 
 
 @main.command("diff")
