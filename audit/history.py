@@ -53,6 +53,11 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (run_id, source)
 );
 CREATE INDEX IF NOT EXISTS posts_by_key ON posts(result_key);
+CREATE TABLE IF NOT EXISTS results (
+    result_key TEXT PRIMARY KEY,
+    result TEXT NOT NULL,
+    summary TEXT
+);
 CREATE TABLE IF NOT EXISTS findings (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     source TEXT NOT NULL,
@@ -168,24 +173,31 @@ class Recorder:
             cursor = self.db.execute("INSERT INTO runs (started, version, sources) VALUES (?, ?, ?)",
                                      (_now(), __version__, json.dumps(list(sources))))
         self.run_id = int(cursor.lastrowid or 0)
-        self.pending: list[tuple["PostResult", str, "PostSummary | None"]] = []
+        self.pending: list[tuple["PostResult", str, "PostSummary | None", bool]] = []
         self.posts = 0
         self.errors = 0
         self.scores: list[int] = []
 
     def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
-
         row = self.db.execute(
-            "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id "
-            "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
+            "SELECT x.result, x.summary FROM results x WHERE x.result_key = ? AND EXISTS ("
+            "SELECT 1 FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = x.result_key "
+            "AND r.status = 'complete')", (key,)).fetchone()
+        if row is None:  # a history written before results were stored once per key
+            row = self.db.execute(
+                "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = ? "
+                "AND r.status = 'complete' AND p.result != '' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
         return PostResult.from_dict(json.loads(row[0])), (PostSummary.from_dict(json.loads(row[1])) if row[1] else None)
 
     def put(self, key: str, result: "PostResult", summary: "PostSummary | None", reused: bool = False) -> None:
-        """Record the post in this run (a reused result is recorded again: each run is complete on its own)."""
-        self.pending.append((result, key, summary))
+        """Record the post in this run (a reused result is recorded again: each run is complete on its own).
+
+        The result's JSON is stored once per key (the ``results`` table), so a nightly run of an unchanged site
+        adds a row per post and its findings, not every post's full result again."""
+        self.pending.append((result, key, summary, reused))
         self.posts += 1
         self.scores.append(result.score)
         if len(self.pending) >= BATCH:
@@ -198,11 +210,13 @@ class Recorder:
         if not self.pending:
             return
         with _transaction(self.db) as db:
-            for result, key, summary in self.pending:
+            for result, key, summary, reused in self.pending:
+                if not reused:
+                    db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                               (key, json.dumps(result.to_dict(), ensure_ascii=False),
+                                json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
                 db.execute("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (self.run_id, result.source, key, result.score, result.grade,
-                            json.dumps(result.to_dict(), ensure_ascii=False),
-                            json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
+                           (self.run_id, result.source, key, result.score, result.grade, "", None))
                 db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", [
                     (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                     for f in result.findings])
@@ -398,6 +412,7 @@ def prune(path: str | Path, keep: int) -> tuple[int, int]:
         for table in ("findings", "scores", "posts"):
             db.executemany(f"DELETE FROM {table} WHERE run_id = ?", [(i,) for i in doomed])
         db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in doomed])
+        db.execute("DELETE FROM results WHERE result_key NOT IN (SELECT result_key FROM posts)")
     db.execute("VACUUM")
     db.close()
     return len(doomed), max(0, before - Path(path).stat().st_size)

@@ -67,3 +67,18 @@ def test_history_lists_error_findings_and_prune_keeps_the_newest_runs(cli, tmp_p
     assert out.exit_code == 0 and "deleted 2 runs" in out.stdout
     assert [r.id for r in history.runs(db)] == [4, 3]
     assert history.diff(db).new == []  # what is left is still a usable history
+
+
+def test_an_unchanged_nightly_run_stores_no_result_twice(cli, tmp_path: Path):
+    import sqlite3
+
+    folder, db = tmp_path / "posts", tmp_path / "h.sqlite"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"p{i}.md").write_text(LONG.replace("Back", f"Back {i}"), encoding="utf-8")
+    for _ in range(3):
+        _run(cli, folder, db)
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 30  # once per post, not per run
+    assert connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 90
+    assert history.diff(db).new == [] and history.diff(db).fixed == []
