@@ -492,6 +492,19 @@ def history_prune(db: str, keep: int) -> None:
     click.echo(f"deleted {deleted} run{'s' if deleted != 1 else ''}, freed {freed / 1e6:.1f} MB from {db}")
 
 
+@main.command("clean")
+@click.argument("project", type=click.Path(file_okay=False, exists=True), default=".")
+def clean_command(project: str) -> None:
+    """Delete the result cache of a project (.clinic-audit/cache); the next check audits every post again.
+
+    The cache also prunes itself once a day: entries unused for 30 days go, then the least recently used
+    until it holds at most 200 MB."""
+    from .cache import ResultCache
+
+    deleted, freed = ResultCache(Path(project)).clear()
+    click.echo(f"deleted {deleted} cached result{'s' if deleted != 1 else ''} ({freed / 1e6:.1f} MB)")
+
+
 @main.command("diff")
 @click.argument("run_a", type=int, required=False)
 @click.argument("run_b", type=int, required=False)
