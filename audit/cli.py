@@ -175,7 +175,7 @@ def check(
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
-                                     color, not no_suggestions, quiet)
+                                     color, not no_suggestions, quiet, db)
         if xlsx_file:
             from clinic_audit.reports.xlsx import XlsxSink
 
@@ -275,7 +275,8 @@ def _default_jobs() -> int:
 
 
 def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: str | None, baseline_file: str | None,
-             write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool) -> tuple[list[Any], list[Any]]:
+             write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool,
+             db: str | None = None) -> tuple[list[Any], list[Any]]:
     """The run's sinks (the report, the HTML site, a baseline writer) and transforms (a baseline)."""
     from clinic_audit.reports import reporter
 
@@ -296,7 +297,7 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
         from clinic_audit.reports.html import HtmlSink
 
         try:
-            sinks.append(HtmlSink(html_dir, rules=docs))
+            sinks.append(HtmlSink(html_dir, rules=docs, history_source=_score_history(db) if db else None))
         except OSError as exc:
             _fail(f"cannot write the HTML report to {html_dir}: {exc.strerror}")
     transforms: list[Any] = []
@@ -312,6 +313,21 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
 
         sinks.append(BaselineWriter(write_baseline))
     return sinks, transforms
+
+
+def _score_history(db: str) -> Any:
+    """The site score of the recorded runs, oldest first, for the HTML report's chart (read after the run)."""
+    def read() -> list[dict[str, Any]]:
+        from .history import HistoryError, runs
+
+        try:
+            recorded = runs(db, limit=60)
+        except HistoryError:
+            return []
+        return [{"run": r.id, "date": r.started[:10], "score": r.site_score or 0,
+                 "errors": r.error_findings} for r in reversed(recorded)]
+
+    return read
 
 
 def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | None, no_cache: bool) -> tuple[Any, Any]:

@@ -82,3 +82,16 @@ def test_an_unchanged_nightly_run_stores_no_result_twice(cli, tmp_path: Path):
     assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 30  # once per post, not per run
     assert connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 90
     assert history.diff(db).new == [] and history.diff(db).fixed == []
+
+
+def test_an_html_report_of_a_recorded_run_charts_the_site_score_over_time(cli, tmp_path: Path):
+    folder, db, report = tmp_path / "posts", tmp_path / "h.sqlite", tmp_path / "report"
+    folder.mkdir()
+    (folder / "hip.md").write_text(HIP, encoding="utf-8")
+    (folder / "knee.md").write_text(KNEE, encoding="utf-8")
+    _run(cli, folder, db)
+    (folder / "hip.md").write_text(HIP.replace(" TODO add the exercises.", ""), encoding="utf-8")
+    cli("check", "--isolated", str(folder), "--db", str(db), "--html", str(report))
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "Site score over time" in index
+    assert index.count('class="dot"') == 2  # both runs, the one just made included
