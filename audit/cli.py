@@ -508,6 +508,103 @@ def history_prune(db: str, keep: int) -> None:
     click.echo(f"deleted {deleted} run{'s' if deleted != 1 else ''}, freed {freed / 1e6:.1f} MB from {db}")
 
 
+@main.command("sites")
+@click.argument("sites_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="site-reports", show_default=True,
+              help="Folder for one report per site (<out>/<name>/) and the overview (<out>/index.html).")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes per site [default: all cores].")
+@click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Requests per second per host (0: no limit).")
+@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any site has new errors or a lower site score.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the overview line.")
+def sites_command(sites_file: str, out_dir: str, jobs: int | None, rate: float, fail_on_regression: bool,
+                  quiet: bool) -> None:
+    """Audit every site a sites.toml names: each with its own configuration, history and report folder, then an
+    overview of all of them (<out>/index.html)."""
+    from clinic_audit.reports.sites import write_overview
+
+    from .sites import SitesError, load_sites
+
+    try:
+        specs = load_sites(sites_file)
+    except SitesError as exc:
+        _fail(str(exc))
+    out = Path(out_dir)
+    rows, failed, regressed = [], False, False
+    for spec in specs:
+        row, ok, fell = _audit_site(spec, Path(sites_file).parent, out, jobs, rate, fail_on_regression)
+        rows.append(row)
+        failed, regressed = failed or not ok, regressed or fell
+        if not quiet:
+            status = row.problem or (f"{row.posts} posts, average {row.average}, site score {row.site_score}, "
+                                     f"{row.errors} errors, {row.warnings} warnings")
+            click.echo(f"{spec.name}: {status}")
+    index = write_overview(out, rows)
+    click.echo(f"clinic-audit: {len(rows)} site{'s' if len(rows) != 1 else ''} audited; overview at {index}", err=True)
+    sys.exit(ExitCode.ERROR if failed else ExitCode.FINDINGS if regressed else ExitCode.OK)
+
+
+def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
+                fail_on_regression: bool) -> tuple[Any, bool, bool]:
+    """One site of a sites file: (its overview row, whether every input was audited, whether it regressed)."""
+    from clinic_audit.reports.html import HtmlSink
+    from clinic_audit.reports.json import JsonReporter
+    from clinic_audit.reports.sites import SiteRow
+
+    from .atomic import replaced
+    from .config import Config, ConfigError
+    from .history import HistoryError, Recorder, regression
+    from .registry import load
+    from .result import Sink, rule_docs
+    from .run import Run, RunOptions
+    from .sources.web import WebOptions
+    from .web import redact
+
+    class Tally(Sink):
+        def __init__(self) -> None:
+            self.posts, self.total, self.errors, self.warnings, self.failures = 0, 0, 0, 0, 0
+            self.first_failure = ""
+
+        def post(self, result: Any) -> None:
+            self.posts, self.total = self.posts + 1, self.total + result.score
+            self.errors += sum(1 for f in result.findings if str(f.severity) == "error")
+            self.warnings += sum(1 for f in result.findings if str(f.severity) == "warning")
+
+        def failure(self, failure: Any) -> None:
+            self.failures += not failure.skipped
+            self.first_failure = self.first_failure or f"{failure.source}: {failure.message}"
+
+        def site(self, findings: list[Any]) -> None:
+            self.errors += sum(1 for f in findings if str(f.severity) == "error")
+            self.warnings += sum(1 for f in findings if str(f.severity) == "warning")
+
+    folder = out / spec.name
+    db = spec.db or folder / "history.sqlite"
+    try:
+        config = Config.build(load(), base, {}, spec.config)
+        folder.mkdir(parents=True, exist_ok=True)
+        recorder = Recorder(db, [redact(s) for s in (*spec.sources, *(f"--crawl {c}" for c in spec.crawl))])
+    except (ConfigError, HistoryError, OSError) as exc:
+        return SiteRow(spec.name, "", 0, None, None, 0, 0, 0, problem=str(exc)), False, False
+    tally = Tally()
+    options = RunOptions(spec.sources, jobs=jobs or _default_jobs(), fail_on_regression=fail_on_regression,
+                         web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
+                                        rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
+                                        wp_types=spec.wp_types))
+    docs = rule_docs(config.registry)
+    with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
+        sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]
+        result = Run(config, options, recorder, sinks, regression=lambda run_id: regression(db, run_id)).execute()
+    from .history import runs
+
+    latest = next((r for r in runs(db, 1) if r.id == result.run_id), None)
+    row = SiteRow(spec.name, f"{spec.name}/index.html", tally.posts,
+                  round(tally.total / tally.posts) if tally.posts else None,
+                  latest.site_score if latest else None, tally.errors, tally.warnings, tally.failures,
+                  problem=(tally.first_failure or result.nothing_audited) if not tally.posts else "")
+    return row, not (tally.failures or result.nothing_audited), result.regressed
+
+
 @main.command("clean")
 @click.argument("project", type=click.Path(file_okay=False, exists=True), default=".")
 def clean_command(project: str) -> None:
