@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, NoReturn
 import click
 
 from . import __version__
-from .constants import DEFAULT_DB, FAIL_ON, ExitCode, profiles
+from .constants import DEFAULT_DB, FAIL_ON, HTTP_CACHE, ExitCode, profiles
 from .reports import FORMATS
 
 
@@ -107,7 +107,8 @@ def _log_warnings_to_stderr() -> None:
               help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every finding of this run in a baseline file.")
-@click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results.")
+@click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results, and "
+              "download every page again instead of revalidating the ones fetched before.")
 @click.option("--check-links/--no-check-links", default=None,
               help="Fetch the posts' internal links to find broken ones [default: when the run fetches pages].")
 def check(
@@ -170,7 +171,8 @@ def check(
                          web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate,
                                         allow_hosts=allow_hosts, max_requests=max_requests,
                                         wp_types=tuple(_split([wp_types])), wp_status=wp_status,
-                                        include_urls=include_urls, exclude_urls=exclude_urls),
+                                        include_urls=include_urls, exclude_urls=exclude_urls,
+                                        http_cache=None if no_cache else str(config.root / HTTP_CACHE)),
                          check_links=check_links, fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
@@ -590,7 +592,7 @@ def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
     options = RunOptions(spec.sources, jobs=jobs or _default_jobs(), fail_on_regression=fail_on_regression,
                          web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
                                         rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
-                                        wp_types=spec.wp_types))
+                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite")))
     docs = rule_docs(config.registry)
     with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
         sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]

@@ -144,3 +144,21 @@ def test_url_patterns_choose_what_a_crawl_audits_while_it_still_follows_links(cl
                      "--exclude-url", "/blog/c/", "--rate", "0", "--isolated", "-f", "json", "--fail-on", "never")
     audited = sorted(p["source"].removeprefix(site.base) for p in json.loads(result.stdout)["posts"])
     assert audited == ["/blog/a/", "/blog/b/", "/blog/orphan/"]  # the home page was crawled through, not audited
+
+
+def test_an_unchanged_page_is_revalidated_not_downloaded_again(cli, tmp_path: Path):
+    answers: list[str] = []
+
+    def post(handler, _query):
+        if handler.headers.get("If-None-Match") == '"v1"':
+            answers.append("304")
+            return 304, {"ETag": '"v1"'}, b""
+        answers.append("200")
+        return 200, {**HTML, "ETag": '"v1"'}, POST[2]
+
+    with serve({"/p": post}) as site:
+        first = cli("check", f"{site.base}/p", "-f", "json", "--rate", "0", "--isolated", "--db", str(tmp_path / "h"))
+        second = cli("check", f"{site.base}/p", "-f", "json", "--rate", "0", "--isolated", "--db", str(tmp_path / "h"))
+        fresh = cli("check", f"{site.base}/p", "-f", "json", "--rate", "0", "--isolated", "--no-cache")
+    assert answers == ["200", "304", "200"]  # the second night only revalidated; --no-cache downloads again
+    assert json.loads(first.stdout)["posts"] == json.loads(second.stdout)["posts"] == json.loads(fresh.stdout)["posts"]

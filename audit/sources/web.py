@@ -52,6 +52,7 @@ class WebOptions:
             return False
         return not any(fnmatchcase(path, p) for p in self.exclude_urls)
     max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
+    http_cache: str | None = None  # an HTTP cache file: unchanged pages are revalidated, not downloaded again
 
     @property
     def request_budget(self) -> int:
@@ -94,7 +95,7 @@ class WebSources:
                                     fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
                                     auth=(credentials() or self.url_auth) if wordpress else None,
                                     auth_url=wordpress.partition("+")[2], scope=Scope(seeds, o.allow_hosts),
-                                    max_requests=o.request_budget)
+                                    max_requests=o.request_budget, http_cache=o.http_cache)
         return self._fetcher
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,7 @@ MAX_REDIRECTS = 5
 CONCURRENCY = 8
 RATE_PER_HOST = 10.0  # requests per second; 0 means no limit
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+HTTP_CACHE_BYTES = 500_000_000  # the HTTP cache drops its oldest responses beyond this
 
 
 class WebError(Exception):
@@ -102,6 +104,7 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
         scope: "Scope | None" = None,
         max_requests: int | None = None,
+        http_cache: "str | Path | None" = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         """``sleep`` is how the fetcher waits between retries and ``clock`` how it measures deadlines (tests
@@ -125,12 +128,15 @@ class Fetcher:
         self.budget = max_requests
         self.requests = 0
         self._count = threading.Lock()
+        limits = httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency * 2)
         self.client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
             follow_redirects=False,  # followed by hand so every hop is recorded
-            limits=httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency * 2),
+            limits=limits,
             trust_env=False,  # never route a site audit through a proxy picked up from the environment
+            # Never cache what needs credentials (drafts stay off the disk); otherwise revalidate every page.
+            transport=_cached_transport(http_cache, limits) if http_cache and not auth else None,
         )
 
     def __enter__(self) -> "Fetcher":
@@ -233,6 +239,19 @@ class Fetcher:
                     yield window.popleft().result()
             while window:
                 yield window.popleft().result()
+
+
+def _cached_transport(path: "str | Path", limits: Any) -> Any:
+    """An HTTP cache in front of the network (hishel, RFC 9111): a page fetched before is asked for again with
+    If-None-Match / If-Modified-Since, and a 304 serves the stored body, so an unchanged site is not downloaded
+    again the next night.  Responses that forbid storing are never stored."""
+    import httpx
+    from hishel import SqliteStorage
+    from hishel.httpx import CacheTransport
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    storage = SqliteStorage(database_path=str(path), max_size=HTTP_CACHE_BYTES)
+    return CacheTransport(next_transport=httpx.HTTPTransport(limits=limits), storage=storage, rfc=True)
 
 
 class _TooLarge(Exception):
