@@ -109,6 +109,8 @@ def _log_warnings_to_stderr() -> None:
               help="Record every finding of this run in a baseline file.")
 @click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results, and "
               "download every page again instead of revalidating the ones fetched before.")
+@click.option("--check-external", is_flag=True,
+              help="Also ask other sites whether the pages the posts link to are there (HEAD, robots.txt honoured).")
 @click.option("--check-links/--no-check-links", default=None,
               help="Fetch the posts' internal links to find broken ones [default: when the run fetches pages].")
 def check(
@@ -149,6 +151,7 @@ def check(
     exclude_urls: tuple[str, ...],
     xlsx_file: str | None,
     scheduler: str | None,
+    check_external: bool,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -173,7 +176,8 @@ def check(
                                         wp_types=tuple(_split([wp_types])), wp_status=wp_status,
                                         include_urls=include_urls, exclude_urls=exclude_urls,
                                         http_cache=None if no_cache else str(config.root / HTTP_CACHE)),
-                         check_links=check_links, fail_on_regression=fail_on_regression)
+                         check_links=check_links, check_external=check_external,
+                         fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
