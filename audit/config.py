@@ -42,6 +42,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "html-selector": str,
     "language": str,
     "keyphrase": str,
+    "synonyms": (str, list),  # keyphrase synonyms for every post: rules that take a `synonyms` option get them
     "weights": dict,
     "penalties": dict,
     "rules": dict,
@@ -213,7 +214,8 @@ class Config:
             if not is_selected(r, select, ignore):
                 continue
             own = configured.get(r.code, {})
-            options = {**r.defaults(), **{k: v for k, v in own.items() if k != "severity"}}
+            shared = {"synonyms": settings["synonyms"]} if "synonyms" in settings and r.option("synonyms") else {}
+            options = {**r.defaults(), **shared, **{k: v for k, v in own.items() if k != "severity"}}
             severity = Severity.parse(own["severity"]) if "severity" in own else r.severity
             out.append(RuleSetting(r, severity, Options(options)))
         return out

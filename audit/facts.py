@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from .model import Fact, PageFacts, Post
 
-__all__ = ["Fact", "PageFacts", "article_types", "has_front_matter", "is_html_page", "page_facts"]
+__all__ = ["Fact", "PageFacts", "article_types", "has_front_matter", "is_html_page", "page_facts", "synonym_list"]
 
 HEAD_ORIGIN = "head"
 FRONT_MATTER_ORIGIN = "front matter"
@@ -54,7 +55,15 @@ def page_facts(post: Post, keyphrase: str | None = None) -> PageFacts:
                 found[name] = Fact(lowered[key], _front_matter_line(post, key), FRONT_MATTER_ORIGIN)
     if keyphrase:
         found["keyphrase"] = Fact(keyphrase, 1, CONFIGURED_ORIGIN)
+    if "synonyms" in found:
+        found["synonyms"] = replace(found["synonyms"], value=synonym_list(found["synonyms"].value))
     return PageFacts(found, is_html_page(post), has_front_matter(post), head_line)
+
+
+def synonym_list(value: Any) -> tuple[str, ...]:
+    """Keyphrase synonyms as written (a comma-separated string, or a list of them) as a tuple of phrases."""
+    items = value if isinstance(value, (list, tuple)) else [value] if value else []
+    return tuple(part.strip() for item in items for part in str(item).split(",") if part.strip())
 
 
 def is_html_page(post: Post) -> bool:
