@@ -38,8 +38,10 @@ def _lists(language: str) -> dict[str, Any]:
     for phrase in data["transitions"]["phrases"]:
         words = tuple(phrase.split())
         phrases.setdefault(words[0], []).append(words)
-    return {"passive": passive, "transition_words": frozenset(data["transitions"]["words"]),
-            "transition_phrases": phrases, "exceptions": frozenset(data["beginnings"]["exceptions"])}
+    transitions = data["transitions"]
+    return {"passive": passive, "transition_words": frozenset(transitions["words"]), "transition_phrases": phrases,
+            "opening": frozenset(transitions["opening"]), "opening_with_comma": frozenset(transitions["opening_with_comma"]),
+            "exceptions": frozenset(data["beginnings"]["exceptions"])}
 
 
 def sentence_tokens(post: Post) -> tuple[tuple[str, ...], ...]:
@@ -181,6 +183,9 @@ def has_transition(tokens: Sequence[str], language: str) -> bool:
     """Whether a sentence holds a transition word or phrase of its language."""
     lists = _lists(language)
     words, phrases = lists["transition_words"], lists["transition_phrases"]
+    if tokens and (tokens[0] in lists["opening"] or
+                   (tokens[0] in lists["opening_with_comma"] and len(tokens) > 1 and tokens[1] == ",")):
+        return True
     for i, word in enumerate(tokens):
         if word in words:
             return True
@@ -206,7 +211,8 @@ def transition_words(post: Post, opts: Options) -> Iterable[Hit]:
     """Too few sentences hold a transition word ("because", "for example", "however"; under 30% of sentences).
 
     Yoast's transition-words assessment and its thresholds (30% or more good, 20–30% ok, under 20% bad);
-    multi-word transitions ("as a result", "sin embargo") count as one.
+    multi-word transitions ("as a result", "sin embargo") count as one, and "And", "Or" or "First," count
+    where they open a sentence.
     Why: transition words tell readers how one sentence leads to the next (a cause, an example, a contrast),
     so a list of facts reads as an explanation.
     Fix: link sentences where the logic is real: "because", "so", "for example", "however", "then".

@@ -54,11 +54,14 @@ def _where(post: Post) -> int:
     return h1[0] if h1 else post.blocks[0].line
 
 
-@rule("SE019", "no-outbound-links", "seo", "warning", options=[_SITE_HOSTS])
+@rule("SE019", "no-outbound-links", "seo", "warning",
+      options=[_SITE_HOSTS, Option("min-words", int, 300, "Shorter posts are not judged (Yoast judges every post; on "
+                                                         "real posts the short ones were service pages with nothing to cite).")])
 def no_outbound_links(post: Post, opts: Options) -> Iterable[Hit]:
-    """The post links to no other website.
+    """A post of 300 words or more links to no other website.
 
-    Yoast's outbound-links assessment (no outbound link is red).  Links to the post's own canonical host
+    Yoast's outbound-links assessment (no outbound link is red), for posts of 300 words or more (Yoast's
+    minimum text length; on real clinic pages the shorter ones were service pages with nothing to cite).  Links to the post's own canonical host
     and to `site-hosts` are internal; a source written out as a bare URL counts (GFM renderers link it);
     plain text is not judged.  A page that needs no source (opening
     hours, a team bio) can silence the rule for itself (`<!-- clinic-audit: disable-file SE019 -->`).
@@ -66,6 +69,7 @@ def no_outbound_links(post: Post, opts: Options) -> Iterable[Hit]:
     can trust, and a linked authoritative source (a guideline, a study, a health agency) is what quality
     raters look for on medical pages.
     Fix: link the sources behind the post's health claims, e.g. the guideline or study a statistic comes from.
+    Example options: min-words=5
     Bad:
         # Knee pain
 
@@ -75,7 +79,7 @@ def no_outbound_links(post: Post, opts: Options) -> Iterable[Hit]:
 
         About 1 in 4 adults has knee pain ([CDC](https://www.cdc.gov/arthritis/)).
     """
-    if _judged(post) and not outbound_links(post, tuple(opts.site_hosts), bare=True):
+    if _judged(post) and post.word_count >= opts.min_words and not outbound_links(post, tuple(opts.site_hosts), bare=True):
         yield Hit(_where(post), "no links to other websites: the post links none of its sources",
                   key="no-outbound-links", suggestion="Link the sources behind the post's health claims.")
 
