@@ -36,7 +36,12 @@ def article_types() -> frozenset[str]:
 
 
 def page_facts(post: Post, keyphrase: str | None = None) -> PageFacts:
-    """Every page fact the post states; a configured ``keyphrase`` (``--keyphrase``) overrides the post's own."""
+    """Every page fact the post states; a configured ``keyphrase`` (``--keyphrase``) overrides the post's own.
+
+    ``synonyms`` is read as a tuple of phrases (front matter may give a comma-separated string or a list); the
+    configured synonyms (``--synonyms``, the top-level ``synonyms`` setting) reach the keyphrase rules as their
+    ``synonyms`` option, which wins over this fact.
+    """
     found: dict[str, Fact] = {}
     head_line = _first_line(post, ("<head", "<html")) if post.format == "html" else 1
     if post.format == "html":
