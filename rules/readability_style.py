@@ -3,7 +3,8 @@ that start with the same word (the readability family spans this module, ``reada
 ``readability_words``).
 
 Like the rest of the family they read prose sentences only (``post.sentences``: paragraphs outside the
-reference list).  Each sentence is split into lower-case words once per post (``post.view``) and every rule
+reference list), and of those only lines that are sentences (``is_fragment``: a bare URL, a label such as
+"Massage:" or a list item that lost its bullet is not).  Each sentence is split into lower-case words once per post (``post.view``) and every rule
 is one pass over those words; the word lists are data, ``rules/data/style.toml``, per language.
 """
 
