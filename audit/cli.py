@@ -72,6 +72,7 @@ def _log_warnings_to_stderr() -> None:
 @click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
 @click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
 @click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
+@click.option("--synonyms", help="Comma-separated keyphrase synonyms for the keyphrase rules (overrides front-matter `synonyms`).")
 @click.option("-j", "--jobs", type=int, default=None,
               help="Worker processes [default: all cores; runs of fewer than 16 posts stay in one process].")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -128,6 +129,7 @@ def check(
     language: str | None,
     stdin_format: str | None,
     keyphrase: str | None,
+    synonyms: str | None,
     jobs: int | None,
     crawl: tuple[str, ...],
     max_depth: int,
@@ -168,6 +170,7 @@ def check(
         "html-selector": selector,
         "language": language,
         "keyphrase": keyphrase,
+        "synonyms": synonyms,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,

@@ -43,6 +43,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "language": str,
     "keyphrase": str,
     "scheduler": str,
+    "synonyms": (str, list),  # keyphrase synonyms for every post: a page fact, like `keyphrase`
     "weights": dict,
     "penalties": dict,
     "rules": dict,
