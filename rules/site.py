@@ -6,8 +6,7 @@ summaries plus the fetched status of internal URLs), never a post or a page.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from itertools import combinations
+from collections import defaultdict
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -20,15 +19,16 @@ def _normal(text: str) -> str:
 
 
 def _duplicates(site: Site, field: Callable[[PostSummary], str], what: str, fix: str) -> Iterable[SiteHit]:
-    groups: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[PostSummary]] = defaultdict(list)
     for post in site.posts:
         value = _normal(field(post))
         if value:
-            groups[value].append(post.url)
-    for value, urls in groups.items():
-        urls.sort()  # the same findings whatever order the posts arrived in
-        if len(urls) > 1:
-            shown = field(next(p for p in site.posts if p.url == urls[0]))
+            groups[value].append(post)
+    for value, members in groups.items():
+        if len(members) > 1:
+            members.sort(key=lambda p: p.url)  # the same findings whatever order the posts arrived in
+            urls = [p.url for p in members]
+            shown = field(members[0])
             yield SiteHit(tuple(urls), f"{len(urls)} posts share the {what} '{shown}'", excerpt=shown,
                           suggestion=fix, value=len(urls), limit=1, key=value)
 
@@ -167,25 +167,63 @@ def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
     Good: two posts on one condition written for different questions.
     """
     posts = [p for p in site.posts if p.words >= opts.min_words and p.sketch]
-    # Only posts that share sketch values can be similar: count shared values per pair through an index.
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, post in enumerate(posts):
-        for h in post.sketch:
-            index[h].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        if len(members) <= 50:  # a value shared by very many posts is boilerplate, not evidence
-            shared.update(combinations(members, 2))
-    floor = max(1, int(opts.threshold * min(len(p.sketch) for p in posts) / 2)) if posts else 1
-    for (i, j), count in sorted(shared.items()):
-        if count < floor:
-            continue
-        score = similarity(posts[i].sketch, posts[j].sketch)
-        if score >= opts.threshold:
-            a, b = posts[i], posts[j]
-            yield SiteHit((a.url, b.url), f"about {round(score * 100)}% of this post's wording is also in {b.url}",
-                          excerpt=a.title, suggestion="Merge the two posts, or rewrite one for its own question.",
-                          value=round(score, 2), limit=opts.threshold, key=f"{a.url} {b.url}")
+    clusters = _similar_clusters([p.sketch for p in posts], opts.threshold)
+    for members, score in clusters:
+        urls = sorted(posts[i].url for i in members)
+        first = next(posts[i] for i in members if posts[i].url == urls[0])
+        if len(urls) == 2:
+            message = f"about {round(score * 100)}% of this post's wording is also in {urls[1]}"
+        else:
+            message = f"{len(urls)} posts share about {round(score * 100)}% of their wording (a cluster of copies)"
+        yield SiteHit(tuple(urls), message, excerpt=first.title, value=round(score, 2), limit=opts.threshold,
+                      suggestion="Merge the posts, or rewrite each for its own question.", key=" ".join(urls))
+
+
+BANDS = 8  # posts are bucketed by each of their 8 smallest shingle hashes: near-copies share one almost surely
+REPRESENTATIVES = 8  # a bucket compares each post with at most this many cluster representatives
+
+
+def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list[tuple[list[int], float]]:
+    """Groups of posts whose sketches are at least ``threshold`` similar, with the lowest similarity that joined
+    each group.
+
+    Linear in the number of posts: a post is compared only with a few representatives of the buckets it falls
+    in (never with every other post sharing a boilerplate shingle), so a cluster of n copies costs n
+    comparisons, and every copy in it is reported, however large the cluster.
+    """
+    parent = list(range(len(sketches)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for i, sketch in enumerate(sketches):
+        for value in sketch[:BANDS]:
+            buckets[value].append(i)
+    joined: dict[int, float] = {}  # root -> lowest similarity that joined its cluster
+    for members in buckets.values():
+        representatives: list[int] = []
+        for i in members:
+            for rep in representatives:
+                if root(rep) == root(i):
+                    break
+                score = similarity(sketches[rep], sketches[i])
+                if score >= threshold:
+                    a, b = root(rep), root(i)
+                    parent[b] = a
+                    joined[a] = min(score, joined.get(a, 1.0), joined.pop(b, 1.0))
+                    break
+            else:
+                if len(representatives) < REPRESENTATIVES:
+                    representatives.append(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sketches)):
+        groups[root(i)].append(i)
+    return sorted(((members, joined.get(r, 1.0)) for r, members in groups.items() if len(members) > 1),
+                  key=lambda g: g[0])
 
 
 @site_rule("SI009", "broken-external-link", "warning")

@@ -78,3 +78,12 @@ def test_a_crashing_site_rule_becomes_a_finding():
     broken = Rule("SI999", "broken", "site", load().get("SI001").severity, check=lambda site, opts: 1 / 0, scope="site")
     findings = run_site_rules(Site((_post("a", "A"),)), [RuleSetting(broken, broken.severity, Options({}))])
     assert [f.rule for f in findings] == ["AU001"] and "ZeroDivisionError" in findings[0].message
+
+
+def test_a_large_cluster_of_copies_is_one_finding_naming_every_copy():
+    original = " ".join(WORDS * 2)
+    copies = [_post(f"town-{i}", f"Knee clinic {i}", original.replace("a doctor", f"our clinic in town {i}", 1))
+              for i in range(60)]
+    distinct = _post("other", "Other", " ".join(reversed(WORDS * 2)))
+    found = _codes(Site((*copies, distinct)), "SI008")
+    assert len(found) == 1 and len(found[0]) == 60 and f"{BASE}/other/" not in found[0]
