@@ -79,14 +79,20 @@ def broken_internal_link(site: Site, opts: Options) -> Iterable[SiteHit]:
     Bad: a link to /old-clinic-hours/ that answers 404 Not Found.
     Good: a link to /clinic-hours/ that answers 200.
     """
+    return _failing_links(site, lambda post: post.links, "internal",
+                          "Link to the page's current address or remove the link.")
+
+
+def _failing_links(site: Site, links: Callable[[PostSummary], Iterable[tuple[str, int]]], kind: str,
+                   fix: str) -> Iterable[SiteHit]:
+    """One finding per link (of the kind ``links`` picks) whose fetched status is 4xx, 5xx or no answer."""
     for post in site.posts:
-        for url, line in post.links:
+        for url, line in links(post):
             status = site.links.get(url)
             if status is not None and (status.status >= 400 or status.status == 0):
                 what = status.error or f"HTTP {status.status}"
-                yield SiteHit((post.url, url), f"internal link to {url} fails: {what}", line=line, excerpt=url,
-                              suggestion="Link to the page's current address or remove the link.",
-                              value=status.status, key=f"{url}")
+                yield SiteHit((post.url, url), f"{kind} link to {url} fails: {what}", line=line, excerpt=url,
+                              suggestion=fix, value=status.status, key=url)
 
 
 @site_rule("SI005", "redirect-chain", "warning", options=[
@@ -236,14 +242,8 @@ def broken_external_link(site: Site, opts: Options) -> Iterable[SiteHit]:
     Bad: a link to a guideline page that now answers 404 Not Found.
     Good: a link to the guideline's current page, answering 200.
     """
-    for post in site.posts:
-        for url, line in post.external:
-            status = site.links.get(url)
-            if status is not None and (status.status >= 400 or status.status == 0):
-                what = status.error or f"HTTP {status.status}"
-                yield SiteHit((post.url, url), f"external link to {url} fails: {what}", line=line, excerpt=url,
-                              suggestion="Link the source's current address or an archived copy, or replace it.",
-                              value=status.status, key=url)
+    return _failing_links(site, lambda post: post.external, "external",
+                          "Link the source's current address or an archived copy, or replace it.")
 
 
 RULES = (duplicate_title, duplicate_description, duplicate_h1, broken_internal_link, redirect_chain, orphan_post,
