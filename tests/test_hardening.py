@@ -1,0 +1,74 @@
+"""Hostile input: no post, configuration or stored file may hang, crash or reach the terminal raw (issue 17)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from clinic_audit.parse import ParseError, frontmatter
+
+POST_BODY = "# Flu shots\n\nGet a flu shot every year. It is safe for most people.\n"
+
+
+def _laughs(levels: int = 9) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghijk"[:levels - 1]:
+        lines.append(f"{name}: &{name} [" + ",".join(["*" + prev] * 9) + "]")
+        prev = name
+    return "---\ntitle: Laughs\n" + "\n".join(lines) + "\n---\n\n" + POST_BODY
+
+
+# --- front matter: aliases, size, depth, impossible dates ----------------------------------------------------
+
+def test_yaml_alias_expansion_is_bounded_with_a_clear_error():
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="expands to more than"):
+        frontmatter.split(_laughs())
+    assert time.perf_counter() - started < 2
+
+
+def test_a_few_yaml_aliases_still_work():
+    meta, _, _ = frontmatter.split("---\nbase: &b {name: Dr Roe}\nauthor: *b\nreviewed_by: *b\n---\n" + POST_BODY)
+    assert meta["author"] == {"name": "Dr Roe"} == meta["reviewed_by"]
+
+
+def test_a_self_referencing_alias_is_a_parse_error():
+    with pytest.raises(ParseError, match="nested more than"):
+        frontmatter.split("---\na: &a [*a]\n---\n" + POST_BODY)
+
+
+def test_front_matter_over_the_size_cap_is_a_parse_error():
+    big = "---\ndescription: " + "x" * (frontmatter.MAX_BYTES + 10) + "\n---\n" + POST_BODY
+    with pytest.raises(ParseError, match="KB limit"):
+        frontmatter.split(big)
+
+
+def test_deep_json_front_matter_is_a_parse_error():
+    deep = "{\n" + '"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n" + POST_BODY
+    with pytest.raises(ParseError):
+        frontmatter.split(deep)
+
+
+@pytest.mark.parametrize("written", ["2024-02-30", "2024-13-45", "0000-01-01", "2024-02-30 10:00:00"])
+@pytest.mark.parametrize("key", ["date", "updated", "lastmod", "reviewed"])
+def test_an_impossible_yaml_date_is_kept_as_text(written, key):
+    meta, _, _ = frontmatter.split(f"---\ntitle: T\n{key}: {written}\n---\n" + POST_BODY)
+    assert meta[key] == written
+
+
+def test_a_real_yaml_date_is_still_an_iso_string():
+    meta, _, _ = frontmatter.split("---\ndate: 2024-02-29\n---\n" + POST_BODY)
+    assert meta["date"] == "2024-02-29"
+
+
+def test_impossible_dates_never_stop_the_run(tmp_path, cli):
+    for i, written in enumerate(["2024-02-30", "2024-13-45", "0000-01-01"]):
+        (tmp_path / f"p{i}.md").write_text(f"---\ntitle: T\ndate: {written}\nupdated: {written}\n---\n" + POST_BODY)
+    (tmp_path / "z.md").write_text(POST_BODY)
+    result = cli("check", str(tmp_path), "-f", "json", "--isolated")
+    data = json.loads(result.output)
+    assert len(data["posts"]) == 4 and result.exit_code in (0, 1)
