@@ -72,3 +72,49 @@ def test_impossible_dates_never_stop_the_run(tmp_path, cli):
     result = cli("check", str(tmp_path), "-f", "json", "--isolated")
     data = json.loads(result.output)
     assert len(data["posts"]) == 4 and result.exit_code in (0, 1)
+
+
+# --- linear time on pathological shapes (benchmarks/scaling.py measures them all) ---------------------------
+
+def _timed_audit(text: str, fmt: str = "markdown") -> float:
+    from clinic_audit.engine import audit_document
+    from clinic_audit.sources import Document
+    from conftest import isolated_config
+
+    started = time.perf_counter()
+    audit_document(Document("post.md", text, fmt), isolated_config())
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("opener", ["[^", "[^a", "x [^x "])
+def test_footnote_marker_patterns_are_linear_on_many_openers(opener):
+    from clinic_audit.rules import citations, sections
+
+    text = "See [1]. " + opener * 100_000  # quadratic patterns took minutes here
+    started = time.perf_counter()
+    list(sections._UNRESOLVED_MD.finditer(text))
+    list(citations._NUMERIC_MARKER.finditer(text))
+    assert time.perf_counter() - started < 1
+
+
+def test_footnote_markers_still_found():
+    from clinic_audit.rules import citations, sections
+
+    assert sections._UNRESOLVED_MD.findall("a [^1] b [^note-2] [^[^x]") == ["1", "note-2", "x"]
+    assert [m.group(1) for m in citations._NUMERIC_MARKER.finditer("a [12] [^note] [^[^3]")] == ["12", None, None]
+
+
+def test_newline_index_counts_like_str_count():
+    from clinic_audit.textstats import NewlineIndex
+
+    text = "a\nbb\n\nccc\nd"
+    index = NewlineIndex(text)
+    assert [index.before(i) for i in range(len(text) + 1)] == [text.count("\n", 0, i) for i in range(len(text) + 1)]
+    assert NewlineIndex("no breaks").before(5) == 0
+
+
+def test_many_statistics_in_one_paragraph_are_checked_once_per_paragraph():
+    text = "# Back pain\n\n" + " ".join(f"About {i}% of adults [{i % 9}] improve." for i in range(3000)) + "\n"
+    small = "# Back pain\n\n" + " ".join(f"About {i}% of adults [{i % 9}] improve." for i in range(750)) + "\n"
+    # 4× the input must not cost 16×: allow generous noise, well under quadratic
+    assert _timed_audit(text) < 10 * max(_timed_audit(small), 0.05)
