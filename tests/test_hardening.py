@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -113,8 +114,97 @@ def test_newline_index_counts_like_str_count():
     assert NewlineIndex("no breaks").before(5) == 0
 
 
-def test_many_statistics_in_one_paragraph_are_checked_once_per_paragraph():
-    text = "# Back pain\n\n" + " ".join(f"About {i}% of adults [{i % 9}] improve." for i in range(3000)) + "\n"
-    small = "# Back pain\n\n" + " ".join(f"About {i}% of adults [{i % 9}] improve." for i in range(750)) + "\n"
-    # 4× the input must not cost 16×: allow generous noise, well under quadratic
-    assert _timed_audit(text) < 10 * max(_timed_audit(small), 0.05)
+def test_a_paragraphs_citations_are_looked_for_once_not_once_per_sentence(monkeypatch):
+    from clinic_audit.rules import citations
+    from conftest import make_post
+
+    calls = []
+    real = citations._text_cites
+    monkeypatch.setattr(citations, "_text_cites", lambda post, text: calls.append(text) or real(post, text))
+    post = make_post("# Back pain\n\n" + " ".join(f"About {i}% of adults improve." for i in range(200)) + "\n")
+    findings = list(citations.uncited_statistic.check(post, citations.uncited_statistic.defaults()))
+    assert len(findings) > 100 and len(calls) == 1
+
+
+# --- configuration: wrong values are one line and exit 2 when the configuration is read ---------------------
+
+BAD_CONFIG = {
+    "max-score-with-errors = -50\n": "'max-score-with-errors' must be a whole number from 0 to 100",
+    "max-score-with-errors = true\n": "'max-score-with-errors' must be a whole number",
+    "max-file-size = -1\n": "'max-file-size' must be a whole number 1 or more",
+    "max-file-size = 0\n": "'max-file-size' must be a whole number 1 or more",
+    "max-file-size = true\n": "'max-file-size' must be a whole number",
+    "[weights]\nreadability = nan\n": "weights.readability must be a finite number",
+    "[weights]\nreadability = inf\n": "weights.readability must be a finite number",
+    "[weights]\nreadability = true\n": "weights.readability must be a finite number",
+    "[penalties]\nerror = nan\n": "penalties.error must be a finite number",
+    "[penalties]\nwarning = inf\n": "penalties.warning must be a finite number",
+    "[penalties]\nwarning = -5\n": "penalties.warning must be a finite number of points ≥ 0",
+    "[penalties]\nfatal = 5\n": "penalties: unknown severity 'fatal' (allowed: error, warning, info)",
+    "select = " + "[" * 5000 + "]" * 5000 + "\n": "nested too deeply",
+    "select = []\n": "'select' is empty",
+    "select = [5]\n": "'select' must be a list of strings",
+    "include = [5]\n": "'include' must be a list of strings",
+    "html-selector = '###'\n": "'html-selector' is not a valid CSS selector",
+    "[rules.reading-grade]\nformulas = ['astrology']\n": "rules.reading-grade (RD001 reading-grade): option 'formulas' 'astrology' is not allowed (allowed: ",
+    "[rules.reading-grade]\nmax-grade = nan\n": "option 'max-grade' expects a finite number",
+    "[rules.reading-grade]\nmin-words = -5\n": "option 'min-words' expects a number ≥ 0",
+    "[rules.missing-crisis-resources]\nlocale = 'ZZ'\n": "option 'locale' 'ZZ' is not allowed (allowed: auto, ",
+    "[rules.author-credentials]\ncredentials = [5, true]\n": "option 'credentials' expects a list of str",
+}
+
+
+@pytest.mark.parametrize("toml", list(BAD_CONFIG), ids=lambda t: t.replace("\n", " ")[:40])
+def test_a_wrong_configuration_value_is_one_line_and_exit_2(tmp_path, toml):
+    from click.testing import CliRunner
+
+    from clinic_audit.cli import main
+
+    (tmp_path / "clinic-audit.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "a.md").write_text(POST_BODY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.md")])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert BAD_CONFIG[toml] in result.output and str(tmp_path / "clinic-audit.toml") in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("tool = 5\n", "'tool' must be a table"),
+    ("tool = 'x'\n", "'tool' must be a table"),
+    ("[tool]\nclinic-audit = 5\n", "[tool.clinic-audit] must be a table of settings, got 5"),
+])
+def test_a_pyproject_whose_tool_is_not_a_table_is_a_config_error(tmp_path, toml, message):
+    from clinic_audit.config import Config, ConfigError
+    from clinic_audit.registry import load
+
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Config.build(load(), tmp_path / "a.md")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Config.build(load(), tmp_path / "a.md", config_file=tmp_path / "pyproject.toml")
+
+
+def test_good_values_still_pass(tmp_path):
+    from clinic_audit.config import Config
+    from clinic_audit.registry import load
+
+    (tmp_path / "clinic-audit.toml").write_text(
+        "max-file-size = 1\nmax-score-with-errors = 0\nselect = ['RD']\n[weights]\nseo = 0\n[penalties]\ninfo = 0.5\n"
+        "[rules.reading-grade]\nmax-grade = 0\nformulas = ['smog']\n[rules.author-credentials]\ncredentials = ['MD']\n",
+        encoding="utf-8")
+    Config.build(load(), tmp_path / "a.md")
+
+
+def test_option_checks_extend_the_declaration():
+    from clinic_audit.rule import Option, iso_date
+
+    today = Option("today", str, "", "help", check=iso_date)
+    assert today.validate("2024-02-29") == "2024-02-29" and today.validate("") == ""
+    for bad in ("yesterday", "2024-02-30", "0000-01-01"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            today.validate(bad)
+    assert Option("offset", int, 0, "help", minimum=None).validate(-3) == -3
+    with pytest.raises(ValueError, match="list of str"):
+        Option("names", list, ["a"], "help").validate(["b", 3])
+    assert Option("anything", list, [], "help").validate([1, "x"]) == [1, "x"]
