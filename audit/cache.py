@@ -54,13 +54,15 @@ class ResultCache:
     def get(self, key: str) -> "PostResult | None":
         """The stored result, or None when absent or unreadable."""
         from .result import PostResult
+        from .stored import check_post, load_json
 
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            data = load_json(self._path(key).read_bytes())
+            check_post(data, "cache entry")
             return PostResult.from_dict(data)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # another version's or a damaged entry
             log.debug("ignoring unreadable cache entry %s: %s", key, exc)
             return None
 

@@ -75,7 +75,23 @@ CREATE INDEX IF NOT EXISTS scores_by_run ON scores(run_id);
 
 
 class HistoryError(Exception):
-    """A history problem worded for the user (no database, unknown run)."""
+    """A history problem worded for the user (no database, unknown run, a damaged file)."""
+
+
+class _guarded:
+    """Turn SQLite's errors (a damaged or foreign file, a lock held too long) into a HistoryError naming the file."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError):
+            raise HistoryError(f"{self.path} is not a usable history database: {exc}") from None
+        if exc_type is not None and issubclass(exc_type, (ValueError, RecursionError)):  # a stored JSON value
+            raise HistoryError(f"{self.path} holds a damaged record ({type(exc).__name__}: {exc})") from None
 
 
 def result_key(document: "Document", config: "Config") -> str:
@@ -108,7 +124,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     if not create and not path.exists():
         raise HistoryError(f"no history database at {path} (run `clinic-audit check ... --db {path}` first)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with _guarded(path):
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _set_wal(db)
@@ -116,9 +132,27 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         with _transaction(db):
             for statement in filter(str.strip, SCHEMA.split(";")):
                 db.execute(statement)
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"{path} is not a usable history database: {exc}") from None
+        _probe(db)
     return db
+
+
+# The first and last entry of every table and index (a damaged page shows when it is read).
+_PROBES = tuple(
+    query.format(d=d) for d in ("ASC", "DESC") for query in (
+        *(f"SELECT * FROM {table} ORDER BY rowid {{d}} LIMIT 1" for table in ("runs", "posts", "findings", "scores")),
+        "SELECT run_id, source FROM posts ORDER BY run_id {d}, source {d} LIMIT 1",
+        "SELECT result_key FROM posts ORDER BY result_key {d} LIMIT 1",
+        "SELECT run_id FROM findings ORDER BY run_id {d} LIMIT 1",
+        "SELECT run_id FROM scores ORDER BY run_id {d} LIMIT 1",
+    )
+)
+
+
+def _probe(db: sqlite3.Connection) -> None:
+    """Read a little of every table and index, so a file with a valid header and damaged pages fails when it is
+    opened, before a run starts, not midway (a full integrity check would read the whole file every run)."""
+    for query in _PROBES:
+        db.execute(query).fetchall()
 
 
 def _set_wal(db: sqlite3.Connection) -> None:
@@ -152,8 +186,9 @@ class Recorder:
     """Stores one run as it streams: posts in short batches, site findings and completion at the end."""
 
     def __init__(self, path: str | Path, sources: Sequence[str]):
+        self.path = path
         self.db = connect(path)
-        with _transaction(self.db):
+        with _guarded(path), _transaction(self.db):
             cursor = self.db.execute("INSERT INTO runs (started, version, sources) VALUES (?, ?, ?)",
                                      (_now(), __version__, json.dumps(list(sources))))
         self.run_id = int(cursor.lastrowid or 0)
@@ -164,12 +199,17 @@ class Recorder:
 
     def reuse(self, key: str) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
-        row = self.db.execute(
-            "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id "
-            "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
+        with _guarded(self.path):
+            row = self.db.execute(
+                "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id "
+                "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
-        return json.loads(row[0]), (json.loads(row[1]) if row[1] else None)
+        try:
+            result, summary = json.loads(row[0]), (json.loads(row[1]) if row[1] else None)
+        except (ValueError, RecursionError):
+            return None  # a damaged stored result is audited again, like an unreadable cache entry
+        return (result, summary) if isinstance(result, dict) and isinstance(summary, (dict, type(None))) else None
 
     def post(self, result: "PostResult", key: str, summary: "PostSummary | None") -> None:
         self.pending.append((result, key, summary))
@@ -184,7 +224,7 @@ class Recorder:
     def flush(self) -> None:
         if not self.pending:
             return
-        with _transaction(self.db) as db:
+        with _guarded(self.path), _transaction(self.db) as db:
             for result, key, summary in self.pending:
                 db.execute("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (self.run_id, result.source, key, result.score, result.grade,
@@ -201,7 +241,7 @@ class Recorder:
         """Write the site findings and mark the run complete; returns the run id."""
         self.flush()
         score = site_score(self.scores, site_findings, penalties)
-        with _transaction(self.db) as db:
+        with _guarded(self.path), _transaction(self.db) as db:
             db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", [
                 (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                 for f in site_findings])
@@ -226,12 +266,20 @@ class Run:
 def runs(path: str | Path, limit: int = 20) -> list[Run]:
     """The latest complete runs, newest first."""
     db = connect(path, create=False)
-    rows = db.execute(
-        "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
-        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r "
-        "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
-    db.close()
-    return [Run(r[0], r[1], r[2] or "", json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+    with _guarded(path):
+        rows = db.execute(
+            "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r "
+            "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
+        db.close()
+        return [Run(r[0], r[1], r[2] or "", _sources(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+
+
+def _sources(stored: str) -> list[str]:
+    sources = json.loads(stored)
+    if not isinstance(sources, list):
+        raise ValueError(f"a run's sources are {type(sources).__name__}, not a list")
+    return [str(s) for s in sources]
 
 
 @dataclass(frozen=True)
@@ -273,9 +321,10 @@ def diff(path: str | Path, run_a: int | None = None, run_b: int | None = None) -
         if run_id not in known:
             raise HistoryError(f"no complete run {run_id} in {path} (see `clinic-audit history`)")
     db = connect(path, create=False)
-    a, b = _findings(db, run_a), _findings(db, run_b)  # type: ignore[arg-type]
-    scores_a, scores_b = _scores(db, run_a), _scores(db, run_b)  # type: ignore[arg-type]
-    db.close()
+    with _guarded(path):
+        a, b = _findings(db, run_a), _findings(db, run_b)  # type: ignore[arg-type]
+        scores_a, scores_b = _scores(db, run_a), _scores(db, run_b)  # type: ignore[arg-type]
+        db.close()
     changes = [(s, scores_a.get(s), scores_b.get(s)) for s in sorted(set(scores_a) | set(scores_b))
                if scores_a.get(s) != scores_b.get(s)]
     return Diff(known[run_a], known[run_b], [b[k] for k in b if k not in a], [a[k] for k in a if k not in b],  # type: ignore[index]

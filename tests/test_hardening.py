@@ -208,3 +208,118 @@ def test_option_checks_extend_the_declaration():
     with pytest.raises(ValueError, match="list of str"):
         Option("names", list, ["a"], "help").validate(["b", 3])
     assert Option("anything", list, [], "help").validate([1, "x"]) == [1, "x"]
+
+
+# --- files clinic-audit wrote and reads back: deep, damaged, another tool's or another format ---------------
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+RUN = Path(__file__).parent / "fixtures" / "reports" / "run.json"
+
+
+def _report(tmp_path, text: str, *args: str):
+    from click.testing import CliRunner
+
+    from clinic_audit.cli import main
+
+    run = tmp_path / "run.json"
+    run.write_text(text, encoding="utf-8")
+    return CliRunner().invoke(main, ["report", str(run), *args])
+
+
+def _mutated(path: list, value) -> str:
+    run = json.loads(RUN.read_text(encoding="utf-8"))
+    node = run
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return json.dumps(run)
+
+
+@pytest.mark.parametrize("text, message", [
+    (DEEP_JSON, "nested too deeply"),
+    ('{"posts": ' + DEEP_JSON + "}", "nested too deeply"),
+    ('{"tool": {"name": "eslint"}, "posts": []}', "not a clinic-audit JSON run (written by 'eslint')"),
+    ('{"format": 999, "posts": []}', "format '999'"),
+    (_mutated(["posts", 0, "score"], -1), "posts[0]: \"score\" must be a whole number from 0 to 100"),
+    (_mutated(["posts", 0, "scores", "readability"], "high"), "scores: \"readability\" must be a whole number"),
+    (_mutated(["posts", 0, "findings", 0, "line"], "one"), "posts[0]: findings[0]: \"line\" must be a whole number"),
+    (_mutated(["posts", 0, "findings", 0, "severity"], "fatal"), "unknown severity 'fatal'"),
+    (_mutated(["posts", 0, "findings", 0], 5), "findings[0] must be an object"),
+    (_mutated(["posts", 0, "document", "blocks", 0, "text"], {"a": 1}), "blocks[0]: \"text\" must be a string"),
+    (_mutated(["posts", 0, "metrics", "words"], [1]), "metrics: \"words\" must be a number"),
+    (_mutated(["site"], {"findings": [{"line": 1}]}), "site: findings[0] has no \"rule\""),
+])
+@pytest.mark.parametrize("fmt", [("-f", "text"), ("-f", "markdown"), ("--html", "out")])
+def test_report_refuses_a_malformed_run_in_one_line(tmp_path, text, message, fmt):
+    args = (fmt[0], str(tmp_path / fmt[1])) if fmt[0] == "--html" else fmt
+    result = _report(tmp_path, text, *args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_report_fills_what_a_hand_made_run_leaves_out(tmp_path):
+    run = {"posts": [{"source": "a.md", "score": 90, "findings": [{"line": 1, "rule": "RD001"}]}]}
+    result = _report(tmp_path, json.dumps(run), "--html", str(tmp_path / "out"), "-f", "markdown")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("text, message", [
+    (DEEP_JSON, "nested too deeply"),
+    ('{"tool": "eslint", "format": 1, "findings": []}', "written by 'eslint'"),
+    ('{"findings": []}', "no \"tool\": \"clinic-audit\""),
+    ('{"tool": "clinic-audit", "format": 999, "findings": []}', "baseline format 999 is not one this version reads"),
+    ('{"tool": "clinic-audit", "format": true, "findings": []}', "baseline format True"),
+    ('{"tool": "clinic-audit", "format": 1, "findings": [5]}', "\"findings\" must be a list"),
+    ('\xff\xfe', "not a clinic-audit baseline"),
+])
+def test_a_baseline_that_is_not_ours_is_refused(tmp_path, text, message):
+    from clinic_audit.baseline import Baseline, BaselineError
+
+    path = tmp_path / "baseline.json"
+    path.write_bytes(text.encode("latin-1") if text.startswith("\xff") else text.encode("utf-8"))
+    with pytest.raises(BaselineError, match=re.escape(message)):
+        Baseline.read(path)
+
+
+@pytest.mark.parametrize("text", [DEEP_JSON, '{"source": "a.md", "score": "x"}', "[]", '{"source": 5}'])
+def test_a_damaged_cache_entry_is_a_miss(tmp_path, text):
+    from clinic_audit.cache import ResultCache
+
+    cache = ResultCache(tmp_path)
+    key = "ab" + "0" * 62
+    path = cache._path(key)
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    assert cache.get(key) is None
+
+
+def _zeroed_history(tmp_path: Path) -> Path:
+    import sqlite3
+
+    from clinic_audit import history
+
+    path = tmp_path / "h.sqlite"
+    history.connect(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = bytes(len(data) - page)  # a valid header page, every other page zeroed
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("command", [["history"], ["diff"], ["check", "a.md"]])
+def test_a_history_with_zeroed_pages_is_one_line_and_exit_2(tmp_path, command):
+    from click.testing import CliRunner
+
+    from clinic_audit.cli import main
+
+    path = _zeroed_history(tmp_path)
+    (tmp_path / "a.md").write_text(POST_BODY, encoding="utf-8")
+    result = CliRunner().invoke(main, [*command, "--db", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "is not a usable history database" in result.output
