@@ -349,16 +349,18 @@ def _scores(db: sqlite3.Connection, run_id: int) -> dict[str, int]:
 
 
 def describe_diff(d: Diff) -> list[str]:
-    """The diff as text lines for the terminal."""
+    """The diff as text lines for the terminal (stored post text and names made printable)."""
+    from .controls import printable
+
     lines = [f"run {d.before.id} ({d.before.started}) -> run {d.after.id} ({d.after.started})"]
     lines.append(f"site score: {d.before.site_score} -> {d.after.site_score}")
     for label, items in (("new", d.new), ("fixed", d.fixed)):
         lines.append(f"{len(items)} {label} finding{'s' if len(items) != 1 else ''}")
         for f in items:
-            lines.append(f"  {'+' if label == 'new' else '-'} {f['source']}:{f['line']} {f['rule']} {f['severity']} "
-                         f"{f['message']} [{f['name']}]")
+            lines.append(f"  {'+' if label == 'new' else '-'} {printable(f['source'])}:{f['line']} {printable(f['rule'])} "
+                         f"{f['severity']} {printable(f['message'])} [{printable(f['name'])}]")
     if d.score_changes:
         lines.append(f"{len(d.score_changes)} score change{'s' if len(d.score_changes) != 1 else ''}")
         for source, before, after in d.score_changes:
-            lines.append(f"  {source}: {'-' if before is None else before} -> {'-' if after is None else after}")
+            lines.append(f"  {printable(source)}: {'-' if before is None else before} -> {'-' if after is None else after}")
     return lines

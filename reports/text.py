@@ -6,7 +6,9 @@ from collections import Counter
 from typing import IO, Any
 
 from clinic_audit.result import InputFailure, PostResult, Sink
-from clinic_audit.rule import Severity
+from clinic_audit.rule import Finding, Severity
+
+from clinic_audit.controls import printable
 
 COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -34,15 +36,11 @@ class TextReporter(Sink):
             positions = (result.document or {}).get("positions")
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
-            write(self._paint(result.source, "1") + note + "\n")
+            write(self._paint(printable(result.source), "1") + note + "\n")
         for f in result.findings:
-            self.severities[f.severity] += 1
-            severity = self._paint(str(f.severity), COLOURS[f.severity])
-            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
-            if self.suggestions and f.suggestion:
-                write(f"    fix: {f.suggestion}\n")
-        families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
-        label = "" if result.findings else f"{result.source} "
+            self._finding(f)
+        families = ", ".join(f"{printable(name)} {value}" for name, value in result.scores.items())
+        label = "" if result.findings else f"{printable(result.source)} "
         if not self.quiet:
             write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
 
@@ -53,23 +51,28 @@ class TextReporter(Sink):
         write = self.stream.write
         write(self._paint("site-wide findings", "1") + "\n")
         for f in findings:
-            self.severities[f.severity] += 1
-            severity = self._paint(str(f.severity), COLOURS[f.severity])
-            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
-            others = [s for s in getattr(f, "sources", ()) if s != f.source]
-            if others:
-                write(f"    also: {', '.join(others)}\n")
-            if self.suggestions and f.suggestion:
-                write(f"    fix: {f.suggestion}\n")
+            self._finding(f, also=[s for s in f.sources if s != f.source])
         write("\n")
+
+    def _finding(self, f: Finding, also: list[str] | None = None) -> None:
+        """One ``path:line:col CODE severity message [name]`` record (post text and names made printable)."""
+        self.severities[f.severity] += 1
+        severity = self._paint(str(f.severity), COLOURS[f.severity])
+        self.stream.write(f"{printable(f.source)}:{f.line}:{f.column} {printable(f.rule)} {severity} "
+                          f"{printable(f.message)} [{printable(f.name)}]\n")
+        if also:
+            self.stream.write(f"    also: {', '.join(map(printable, also))}\n")
+        if self.suggestions and f.suggestion:
+            self.stream.write(f"    fix: {printable(f.suggestion)}\n")
 
     def failure(self, failure: InputFailure) -> None:
         if failure.skipped:
             self.skipped.append(failure)
-            self.stream.write(self._paint(f"{failure.source}: skipped: {failure.message}", "2") + "\n")
+            self.stream.write(self._paint(f"{printable(failure.source)}: skipped: {printable(failure.message)}", "2") + "\n")
             return
         self.failures.append(failure)
-        self.stream.write(self._paint(f"{failure.source}: cannot audit: {failure.message}", "31") + "\n")
+        self.stream.write(self._paint(f"{printable(failure.source)}: cannot audit: {printable(failure.message)}", "31")
+                          + "\n")
 
     def finish(self) -> None:
         if self.quiet:

@@ -323,3 +323,40 @@ def test_a_history_with_zeroed_pages_is_one_line_and_exit_2(tmp_path, command):
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "is not a usable history database" in result.output
+
+
+# --- control characters never reach the terminal raw -------------------------------------------------------
+
+HOSTILE_TEXT = ("# Flu \x1b[2J shots\x1b]0;owned\x07\n\nAbout 40% of adults \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ "
+                "get the flu\u202e each year\x9b31m. TODO: \x1b[31mred\r\n")
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\r")
+
+
+def test_printable_makes_every_control_character_visible():
+    from clinic_audit.controls import printable
+
+    assert printable("a\x1b[2Jb\nc\td\x7f\x9b\u202e\u2028") == "a\\x1b[2Jb\\nc\\td\\x7f\\x9b\\u202e\\u2028"
+    assert printable("plain text, ümlauts & emoji 🙂") == "plain text, ümlauts & emoji 🙂"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown"])
+def test_control_characters_in_posts_and_file_names_are_neutralised(tmp_path, fmt):
+    from click.testing import CliRunner
+
+    from clinic_audit.cli import main
+
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "evil\x1b[2J.md").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (posts / "two\nlines.md").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (posts / "empty\x1b]0;x\x07.md").write_text("", encoding="utf-8")  # a failure line names the file too
+    result = CliRunner().invoke(main, ["check", str(posts), "-f", fmt, "--isolated", "--no-color"])
+    assert result.exit_code in (1, 2), result.output
+    out = result.stdout
+    assert not [c for c in RAW if c in out], repr(out)
+    assert "\\x1b" in out
+    if fmt == "text":  # one record per line: a newline in a file name does not split it
+        assert all(line.startswith((str(posts), "    ", "  ", "site-wide findings")) or not line or "posts audited" in line
+                   for line in out.splitlines()), out
+    if fmt == "github":
+        assert all(line.startswith("::") or line.startswith("clinic-audit:") for line in out.splitlines()), out
