@@ -61,6 +61,18 @@ def test_an_impossible_yaml_date_is_kept_as_text(written, key):
     assert meta[key] == written
 
 
+@pytest.mark.parametrize("written", ["2024-02-30", "2024-13-45", "0000-01-01", "2024-02-30T10:00:00Z", "2024-02-30 10:00:00"])
+def test_an_impossible_toml_date_is_kept_as_text(written):
+    meta, body, _ = frontmatter.split(f"+++\ntitle = 'T'\ndate = {written} # first\nupdated = {written}\nok = 2024-02-29\n+++\n"
+                                      + POST_BODY)
+    assert meta["date"] == meta["updated"] == written and meta["ok"] == "2024-02-29" and body == POST_BODY
+
+
+def test_other_toml_mistakes_are_still_parse_errors():
+    with pytest.raises(ParseError, match="invalid TOML front matter"):
+        frontmatter.split("+++\nd = = 3\n+++\n" + POST_BODY)
+
+
 def test_a_real_yaml_date_is_still_an_iso_string():
     meta, _, _ = frontmatter.split("---\ndate: 2024-02-29\n---\n" + POST_BODY)
     assert meta["date"] == "2024-02-29"

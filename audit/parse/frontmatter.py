@@ -84,13 +84,40 @@ def _finish(data: dict[str, Any], text: str, end: int) -> tuple[dict[str, Any], 
     return {str(k): _plain(v, budget, 1) for k, v in data.items()}, text[end:], text[:end].count("\n")
 
 
+# key = a date TOML cannot hold (2024-02-30, 2024-13-45, 0000-01-01), maybe with a time and a comment
+_TOML_BAD_DATE = re.compile(r"^(\s*[\w.\"'-]+\s*=\s*)(\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:\d{2})?)?)(\s*(?:#.*)?)$")
+_TOML_RETRIES = 20
+
+
 def _toml(source: str) -> dict[str, Any]:
+    """TOML front matter; a date that cannot exist is kept as the text it was written as (as in YAML)."""
     import tomllib
 
-    try:
-        return tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise ParseError(f"invalid TOML front matter: {exc}") from None
+    for _ in range(_TOML_RETRIES):
+        try:
+            return tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            fixed = _quote_bad_date(source, str(exc))
+            if fixed is None:
+                raise ParseError(f"invalid TOML front matter: {exc}") from None
+            source = fixed
+        except RecursionError:
+            raise ParseError(f"front matter is nested more than {MAX_DEPTH} levels deep") from None
+    raise ParseError(f"invalid TOML front matter: more than {_TOML_RETRIES} impossible dates")
+
+
+def _quote_bad_date(source: str, error: str) -> str | None:
+    """``source`` with the impossible date on the error's line quoted, or None when the error is another one."""
+    where = re.search(r"at line (\d+)", error)
+    lines = source.split("\n")
+    if not where or not 1 <= int(where.group(1)) <= len(lines):
+        return None
+    number = int(where.group(1)) - 1
+    match = _TOML_BAD_DATE.match(lines[number])
+    if not match:
+        return None
+    lines[number] = f'{match.group(1)}"{match.group(2)}"{match.group(3)}'
+    return "\n".join(lines)
 
 
 def _json(text: str) -> tuple[dict[str, Any], int]:
