@@ -205,11 +205,14 @@ class Recorder:
                 "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
+        from .stored import check_post, load_json
+
         try:
-            result, summary = json.loads(row[0]), (json.loads(row[1]) if row[1] else None)
-        except (ValueError, RecursionError):
+            result, summary = load_json(row[0]), (load_json(row[1]) if row[1] else None)
+            check_post(result, "stored result")
+        except ValueError:
             return None  # a damaged stored result is audited again, like an unreadable cache entry
-        return (result, summary) if isinstance(result, dict) and isinstance(summary, (dict, type(None))) else None
+        return (result, summary) if isinstance(summary, (dict, type(None))) else None
 
     def post(self, result: "PostResult", key: str, summary: "PostSummary | None") -> None:
         self.pending.append((result, key, summary))

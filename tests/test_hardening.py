@@ -372,3 +372,13 @@ def test_control_characters_in_posts_and_file_names_are_neutralised(tmp_path, fm
                    for line in out.splitlines()), out
     if fmt == "github":
         assert all(line.startswith("::") or line.startswith("clinic-audit:") for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize("stored", ['{"source": "a.md", "score": "high"}', "[" * 100_000 + "]" * 100_000, "5"])
+def test_a_damaged_stored_result_in_the_history_is_audited_again(tmp_path, stored):
+    from clinic_audit.history import Recorder
+
+    recorder = Recorder(tmp_path / "h.sqlite", ["a.md"])
+    recorder.db.execute("UPDATE runs SET status = 'complete'")
+    recorder.db.execute("INSERT INTO posts VALUES (?, 'a.md', 'k', 90, 'A', ?, NULL)", (recorder.run_id, stored))
+    assert recorder.reuse("k") is None
