@@ -46,8 +46,9 @@ def _html(body: str) -> str:
 SHAPES: dict[str, tuple[str, int, Callable[[int], str]]] = {
     "footnote-openers": ("markdown", 20_000, lambda n: _md("Claim [^" * n)),
     "footnote-openers-nospace": ("markdown", 20_000, lambda n: _md("[^" * n)),
-    "footnote-openers-closed": ("markdown", 5_000, lambda n: _md("About 8% of adults [1]. " + "[^a" * n + "]")),
-    "footnote-openers-spaced": ("markdown", 5_000, lambda n: _md("About 8% of adults [1]. " + "x [^x " * n + "]")),
+    # a "]" before the openers, none after: each opener used to be tried to the end of the paragraph
+    "footnote-openers-after-marker": ("markdown", 5_000, lambda n: _md("About 8% of adults [1]. " + "[^a" * n)),
+    "footnote-openers-spaced": ("markdown", 5_000, lambda n: _md("About 8% of adults [1]. " + "x [^x " * n)),
     "numeric-markers": ("markdown", 5_000, lambda n: _md(" ".join(f"Fact {i % 900} [{i % 900}]." for i in range(n)))),
     "unclosed-brackets": ("markdown", 20_000, lambda n: _md("[" * n)),
     "one-line-sentences": ("markdown", 5_000, lambda n: _md(_SENTENCE * n)),
