@@ -20,6 +20,7 @@ from typing import Any
 from . import __version__
 from .atomic import replaced
 from .result import PostResult, Sink, Transform
+from .stored import load_json
 
 FORMAT_VERSION = 1
 
@@ -49,14 +50,14 @@ class Baseline(Transform):
     def read(cls, path: str | Path) -> "Baseline":
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data["findings"]
-            accepted = Counter((str(e["source"]), str(e["fingerprint"])) for e in entries)
+            data = load_json(path.read_bytes())
         except FileNotFoundError:
             raise BaselineError(f"{path}: no such baseline file (create it with --write-baseline)") from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except OSError as exc:
+            raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
+        except ValueError as exc:
             raise BaselineError(f"{path}: not a clinic-audit baseline ({exc})") from None
-        return cls(path, accepted)
+        return cls(path, _accepted(data, path))
 
     def post(self, result: PostResult) -> PostResult:
         """The result without the findings the baseline accepts (scores are left as measured)."""
@@ -80,6 +81,24 @@ class Baseline(Transform):
             else:
                 kept.append(finding)
         return kept
+
+
+def _accepted(data: Any, path: Path) -> Counter[tuple[str, str]]:
+    """The (source, fingerprint) multiset of a baseline's JSON, refusing another tool's file or another format."""
+    if not isinstance(data, dict) or data.get("tool") != "clinic-audit":
+        tool = data.get("tool") if isinstance(data, dict) else None
+        written = f"written by {str(tool)[:40]!r}" if isinstance(tool, str) and tool else "no \"tool\": \"clinic-audit\""
+        raise BaselineError(f"{path}: not a clinic-audit baseline ({written}; create one with --write-baseline)")
+    if data.get("format") != FORMAT_VERSION or isinstance(data.get("format"), bool):
+        raise BaselineError(f"{path}: baseline format {str(data.get('format'))[:20]} is not one this version reads "
+                            f"(format {FORMAT_VERSION}); write it again with --write-baseline")
+    entries = data.get("findings")
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("fingerprint"), str)
+            for e in entries):
+        raise BaselineError(f"{path}: not a clinic-audit baseline (\"findings\" must be a list of "
+                            "{source, fingerprint} objects)")
+    return Counter((e["source"], e["fingerprint"]) for e in entries)
 
 
 class BaselineWriter(Sink):

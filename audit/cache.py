@@ -60,16 +60,18 @@ class ResultCache:
         """The stored result and site summary, or None when absent or unreadable."""
         from .result import PostResult
         from .siterules import PostSummary
+        from .stored import check_post, load_json
 
         try:
             path = self._path(key)
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = load_json(path.read_bytes())
+            summary = data.pop(SUMMARY_KEY, None) if isinstance(data, dict) else None
+            check_post(data, "cache entry")
             os.utime(path)  # used: kept by the pruning, which drops the least recently used entries first
-            summary = data.pop(SUMMARY_KEY, None)
             return PostResult.from_dict(data), PostSummary.from_dict(summary) if summary else None
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # another version's or a damaged entry
             log.debug("ignoring unreadable cache entry %s: %s", key, exc)
             return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -51,6 +52,11 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "max-file-size": int,
     "max-score-with-errors": int,
 }
+_TYPE_NAMES = {str: "string", list: "list", dict: "table", int: "whole number"}
+# Keys whose list holds strings (rule selectors, glob patterns).
+STRING_LISTS = ("select", "ignore", "extend-select", "include", "exclude")
+# Whole numbers with their allowed range (None: no upper bound).
+BOUNDS: dict[str, tuple[int, int | None]] = {"max-file-size": (1, None), "max-score-with-errors": (0, 100)}
 
 
 class ConfigError(Exception):
@@ -68,7 +74,7 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
             return dedicated, _read_toml(dedicated)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("clinic-audit")
+            table = _tool_table(_read_toml(pyproject), pyproject)
             if table is not None:
                 return pyproject, table
     return None, {}
@@ -78,8 +84,22 @@ def load_file(path: Path) -> dict[str, Any]:
     """Read an explicitly named config file (either kind)."""
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("clinic-audit", {})
-    return data.get("tool", {}).get("clinic-audit", data) if "tool" in data else data
+        return _tool_table(data, path) or {}
+    if "tool" in data:  # a clinic-audit.toml written like a pyproject
+        table = _tool_table(data, path)
+        return data if table is None else table
+    return data
+
+
+def _tool_table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """The [tool.clinic-audit] table, or None; a `tool` or table that is not a table is an error."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table ([tool.clinic-audit]), got {_shown(tool)}")
+    table = tool.get("clinic-audit")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.clinic-audit] must be a table of settings, got {_shown(table)}")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -87,8 +107,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
@@ -252,9 +281,27 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
         expected = KEYS[key]
-        if not isinstance(value, expected):
-            name = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
-            raise ConfigError(f"{where}: '{key}' must be a {name}, got {value!r}")
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            name = _TYPE_NAMES.get(expected, getattr(expected, "__name__", str(expected)))
+            raise ConfigError(f"{where}: '{key}' must be a {name}, got {_shown(value)}")
+        if key in STRING_LISTS and not all(isinstance(item, str) for item in value):
+            bad = next(item for item in value if not isinstance(item, str))
+            raise ConfigError(f"{where}: '{key}' must be a list of strings, got {_shown(bad)} in it")
+        if key in BOUNDS:
+            low, high = BOUNDS[key]
+            if value < low or (high is not None and value > high):
+                allowed = f"from {low} to {high}" if high is not None else f"{low} or more"
+                raise ConfigError(f"{where}: '{key}' must be a whole number {allowed}, got {value}")
+    if data.get("select") == []:
+        raise ConfigError(f"{where}: 'select' is empty, so no rule would run (leave it out to select all rules, "
+                          "or name codes, prefixes, names or families)")
+    if "html-selector" in data:
+        from cssselect import HTMLTranslator, SelectorError
+
+        try:
+            HTMLTranslator().css_to_xpath(data["html-selector"])
+        except SelectorError as exc:
+            raise ConfigError(f"{where}: 'html-selector' is not a valid CSS selector: {exc}") from None
     if "profile" in data and data["profile"] not in profiles():
         raise ConfigError(f"{where}: unknown profile '{data['profile']}' (allowed: {', '.join(profiles())})")
     if "language" in data and code_of(data["language"]) not in supported():
@@ -273,11 +320,13 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
         for family, weight in data.get(key, {}).items():
             if family not in families:
                 raise ConfigError(f"{where}: weights: unknown family '{family}' (allowed: {', '.join(families)})")
-            if not isinstance(weight, (int, float)) or weight < 0:
-                raise ConfigError(f"{where}: weights.{family} must be a number ≥ 0, got {weight!r}")
+            if not _finite_number(weight) or weight < 0:
+                raise ConfigError(f"{where}: weights.{family} must be a finite number ≥ 0, got {_shown(weight)}")
     for sev, points in data.get("penalties", {}).items():
-        if sev not in DEFAULT_PENALTIES or not isinstance(points, (int, float)):
-            raise ConfigError(f"{where}: penalties.{sev}: use error/warning/info with a number of points")
+        if sev not in DEFAULT_PENALTIES:
+            raise ConfigError(f"{where}: penalties: unknown severity '{sev}' (allowed: {', '.join(DEFAULT_PENALTIES)})")
+        if not _finite_number(points) or points < 0:
+            raise ConfigError(f"{where}: penalties.{sev} must be a finite number of points ≥ 0, got {_shown(points)}")
     for key, settings in data.get("rules", {}).items():
         r = registry.get(key)
         if r is None:
@@ -304,6 +353,10 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
         if not isinstance(override, dict) or "paths" not in override:
             raise ConfigError(f"{where}: overrides[{i}] needs a 'paths' list of globs")
         validate(override, registry, f"{where}: overrides[{i}]", in_override=True)
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _selector_known(selector: str, registry: Registry) -> bool:

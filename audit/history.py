@@ -81,7 +81,23 @@ CREATE INDEX IF NOT EXISTS scores_by_run ON scores(run_id);
 
 
 class HistoryError(Exception):
-    """A history problem worded for the user (no database, unknown run)."""
+    """A history problem worded for the user (no database, unknown run, a damaged file)."""
+
+
+class _guarded:
+    """Turn SQLite's errors (a damaged or foreign file, a lock held too long) into a HistoryError naming the file."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError):
+            raise HistoryError(f"{self.path} is not a usable history database: {exc}") from None
+        if exc_type is not None and issubclass(exc_type, (ValueError, RecursionError)):  # a stored JSON value
+            raise HistoryError(f"{self.path} holds a damaged record ({type(exc).__name__}: {exc})") from None
 
 
 def result_key(document: "Document", config: "Config") -> str:
@@ -121,7 +137,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     if not create and not path.exists():
         raise HistoryError(f"no history database at {path} (run `clinic-audit check ... --db {path}` first)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with _guarded(path):
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _set_wal(db)
@@ -129,9 +145,27 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         with _transaction(db):
             for statement in filter(str.strip, SCHEMA.split(";")):
                 db.execute(statement)
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"{path} is not a usable history database: {exc}") from None
+        _probe(db)
     return db
+
+
+# The first and last entry of every table and index (a damaged page shows when it is read).
+_PROBES = tuple(
+    query.format(d=d) for d in ("ASC", "DESC") for query in (
+        *(f"SELECT * FROM {table} ORDER BY rowid {{d}} LIMIT 1" for table in ("runs", "posts", "findings", "scores")),
+        "SELECT run_id, source FROM posts ORDER BY run_id {d}, source {d} LIMIT 1",
+        "SELECT result_key FROM posts ORDER BY result_key {d} LIMIT 1",
+        "SELECT run_id FROM findings ORDER BY run_id {d} LIMIT 1",
+        "SELECT run_id FROM scores ORDER BY run_id {d} LIMIT 1",
+    )
+)
+
+
+def _probe(db: sqlite3.Connection) -> None:
+    """Read a little of every table and index, so a file with a valid header and damaged pages fails when it is
+    opened, before a run starts, not midway (a full integrity check would read the whole file every run)."""
+    for query in _PROBES:
+        db.execute(query).fetchall()
 
 
 def _set_wal(db: sqlite3.Connection) -> None:
@@ -165,8 +199,9 @@ class Recorder:
     """Stores one run as it streams: posts in short batches, site findings and completion at the end."""
 
     def __init__(self, path: str | Path, sources: Sequence[str]):
+        self.path = path
         self.db = connect(path)
-        with _transaction(self.db):
+        with _guarded(path), _transaction(self.db):
             # A run still "running" a day after it started was killed: say so instead of leaving it open forever.
             self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND started < ?",
                             (_now(time.time() - INTERRUPTED_AFTER_SECONDS),))
@@ -180,17 +215,27 @@ class Recorder:
 
     def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
-        row = self.db.execute(
-            "SELECT x.result, x.summary FROM results x WHERE x.result_key = ? AND EXISTS ("
-            "SELECT 1 FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = x.result_key "
-            "AND r.status = 'complete')", (key,)).fetchone()
-        if row is None:  # a history written before results were stored once per key
+        from .stored import check_post, load_json
+
+        with _guarded(self.path):
             row = self.db.execute(
-                "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = ? "
-                "AND r.status = 'complete' AND p.result != '' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
+                "SELECT x.result, x.summary FROM results x WHERE x.result_key = ? AND EXISTS ("
+                "SELECT 1 FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = x.result_key "
+                "AND r.status = 'complete')", (key,)).fetchone()
+            if row is None:  # a history written before results were stored once per key
+                row = self.db.execute(
+                    "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = ? "
+                    "AND r.status = 'complete' AND p.result != '' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
-        return PostResult.from_dict(json.loads(row[0])), (PostSummary.from_dict(json.loads(row[1])) if row[1] else None)
+        try:
+            result, summary = load_json(row[0]), (load_json(row[1]) if row[1] else None)
+            check_post(result, "stored result")
+            if not isinstance(summary, (dict, type(None))):
+                return None
+            return PostResult.from_dict(result), (PostSummary.from_dict(summary) if summary else None)
+        except (ValueError, KeyError, TypeError):
+            return None  # a damaged stored result is audited again, like an unreadable cache entry
 
     def put(self, key: str, result: "PostResult", summary: "PostSummary | None", reused: bool = False) -> None:
         """Record the post in this run (a reused result is recorded again: each run is complete on its own).
@@ -209,7 +254,7 @@ class Recorder:
     def flush(self) -> None:
         if not self.pending:
             return
-        with _transaction(self.db) as db:
+        with _guarded(self.path), _transaction(self.db) as db:
             for result, key, summary, reused in self.pending:
                 if not reused:
                     db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
@@ -228,7 +273,7 @@ class Recorder:
         """Write the site findings and mark the run complete; returns the run id."""
         self.flush()
         score = site_score(self.scores, site_findings, penalties)
-        with _transaction(self.db) as db:
+        with _guarded(self.path), _transaction(self.db) as db:
             db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", [
                 (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                 for f in site_findings])
@@ -257,13 +302,21 @@ class Run:
 def runs(path: str | Path, limit: int = 20) -> list[Run]:
     """The latest complete runs, newest first."""
     db = connect(path, create=False)
-    rows = db.execute(
-        "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
-        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), "
-        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error') FROM runs r "
-        "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
-    db.close()
-    return [Run(r[0], r[1], r[2] or "", json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+    with _guarded(path):
+        rows = db.execute(
+            "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), "
+            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error') FROM runs r "
+            "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
+        db.close()
+        return [Run(r[0], r[1], r[2] or "", _sources(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
+
+
+def _sources(stored: str) -> list[str]:
+    sources = json.loads(stored)
+    if not isinstance(sources, list):
+        raise ValueError(f"a run's sources are {type(sources).__name__}, not a list")
+    return [str(s) for s in sources]
 
 
 @dataclass(frozen=True)
@@ -316,9 +369,10 @@ def diff(path: str | Path, run_a: int | None = None, run_b: int | None = None) -
         if run_id not in known:
             raise HistoryError(f"no complete run {run_id} in {path} (see `clinic-audit history`)")
     db = connect(path, create=False)
-    a, b = _findings(db, run_a), _findings(db, run_b)  # type: ignore[arg-type]
-    scores_a, scores_b = _scores(db, run_a), _scores(db, run_b)  # type: ignore[arg-type]
-    db.close()
+    with _guarded(path):
+        a, b = _findings(db, run_a), _findings(db, run_b)  # type: ignore[arg-type]
+        scores_a, scores_b = _scores(db, run_a), _scores(db, run_b)  # type: ignore[arg-type]
+        db.close()
     both = set(scores_a) & set(scores_b)
     in_both = lambda f: f["site"] or f["source"] in both  # noqa: E731  (site findings belong to the site)
     new = [b[k] for k in b if k not in a and in_both(b[k])]
@@ -371,7 +425,9 @@ def _scores(db: sqlite3.Connection, run_id: int) -> dict[str, int]:
 
 
 def describe_diff(d: Diff) -> list[str]:
-    """The diff as a change log for the terminal."""
+    """The diff as a change log for the terminal (stored post text and names made printable)."""
+    from .controls import printable
+
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'' if n == 1 else 's'}"
 
@@ -380,20 +436,21 @@ def describe_diff(d: Diff) -> list[str]:
     for label, posts, mark in (("post added", d.added_posts, "+"), ("post removed", d.removed_posts, "-")):
         if posts:
             lines.append(count(len(posts), label))
-            lines += [f"  {mark} {source}" for source in posts]
+            lines += [f"  {mark} {printable(source)}" for source in posts]
     for label, items in (("new finding", d.new), ("fixed finding", d.fixed)):
         lines.append(count(len(items), label))
         for f in items:
-            lines.append(f"  {'+' if label.startswith('new') else '-'} {f['source']}:{f['line']} {f['rule']} "
-                         f"{f['severity']} {f['message']} [{f['name']}]")
+            lines.append(f"  {'+' if label.startswith('new') else '-'} {printable(f['source'])}:{f['line']} "
+                         f"{printable(f['rule'])} {f['severity']} {printable(f['message'])} [{printable(f['name'])}]")
     if d.changed:
         lines.append(count(len(d.changed), "changed value"))
         for before, after in d.changed:
-            lines.append(f"  ~ {after['source']}:{after['line']} {after['rule']} {before['message']} -> {after['message']}")
+            lines.append(f"  ~ {printable(after['source'])}:{after['line']} {after['rule']} "
+                         f"{printable(before['message'])} -> {printable(after['message'])}")
     if d.score_changes:
         lines.append(count(len(d.score_changes), "score change"))
         for source, before, after in d.score_changes:
-            lines.append(f"  {source}: {before} -> {after}")
+            lines.append(f"  {printable(source)}: {before} -> {after}")
     return lines
 
 

@@ -50,12 +50,27 @@ class Option:
     default: Any
     help: str
     choices: tuple[Any, ...] = ()  # allowed values (for a list option: allowed items); empty: any value of the type
+    # Lowest value of a number option.  Counts, shares, grades and scores are never negative, so 0 unless
+    # declared otherwise (None: no lower bound).
+    minimum: float | None = 0
+    # A further check of the typed value (e.g. ``iso_date``): returns it, or raises ValueError saying what is allowed.
+    check: Callable[[Any], Any] | None = None
 
     def validate(self, value: Any) -> Any:
         """Return the value converted to the option's type, or raise ValueError saying what is allowed."""
         converted = self._typed(value)
         if isinstance(converted, float) and not math.isfinite(converted):
             raise ValueError(f"expects a finite number, got {value!r}")
+        if self.type in (int, float) and self.minimum is not None and converted < self.minimum:
+            raise ValueError(f"expects a number ≥ {self.minimum:g}, got {value!r}")
+        if isinstance(converted, list):
+            item_type = _item_type(self.default)
+            bad_items = [v for v in converted if item_type is not None and not isinstance(v, item_type)]
+            if bad_items:
+                raise ValueError(f"expects a list of {item_type.__name__} (default {self.default!r}), "
+                                 f"got {bad_items[0]!r} in it")
+        if self.check is not None:
+            self.check(converted)
         if self.choices:
             wanted = converted if isinstance(converted, list) else [converted]
             fold = (lambda v: v.lower()) if all(isinstance(c, str) for c in self.choices) else (lambda v: v)
@@ -75,6 +90,24 @@ class Option:
         if isinstance(value, self.type) and not (self.type is int and isinstance(value, bool)):
             return value
         raise ValueError(f"expects {self.type.__name__} (default {self.default!r}), got {value!r}")
+
+
+def _item_type(default: Any) -> type | None:
+    """The type every item of a list option's default has (a list of names stays a list of names), or None."""
+    types = {type(v) for v in default or ()}
+    return types.pop() if len(types) == 1 else None
+
+
+def iso_date(value: Any) -> Any:
+    """An option check: an ISO date (YYYY-MM-DD) that exists, or empty."""
+    import datetime as dt
+
+    if value:
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"expects a date that exists, written YYYY-MM-DD (or empty), got {value!r}") from None
+    return value
 
 
 class Options(Mapping[str, Any]):

@@ -14,6 +14,7 @@ from typing import IO, Any
 from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.rule import Finding, Severity
 
+from clinic_audit.controls import printable
 from .paths import report_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -30,9 +31,19 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, message: str, **properties: object) -> str:
-    """One workflow command line: ``::name k=v,k=v::message``."""
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
-    return f"::{name} {props}::{escape_data(message)}" if props else f"::{name}::{escape_data(message)}"
+    """One workflow command line: ``::name k=v,k=v::message``.
+
+    Control characters other than line breaks (which the runner decodes from %0A) are made printable first:
+    the job log renders ANSI sequences, so an ESC from a post would reach whoever reads it.
+    """
+    props = ",".join(f"{key}={escape_property(_inert(str(value)))}" for key, value in properties.items()
+                     if value is not None)
+    data = escape_data(_inert(message))
+    return f"::{name} {props}::{data}" if props else f"::{name}::{data}"
+
+
+def _inert(text: str) -> str:
+    return "\n".join(printable(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 class GithubReporter(Sink):
@@ -72,7 +83,7 @@ class GithubReporter(Sink):
                                   title="clinic-audit") + "\n")
 
     def finish(self) -> None:
-        # A plain line (not a command) so the job log says what happened even with no findings.
+        # A plain line (not a command) so the job log says what happened even with no findings (numbers only).
         self.stream.write(f"clinic-audit: {self.findings} finding{'s' if self.findings != 1 else ''}"
                           + (f", {self.failures} input{'s' if self.failures != 1 else ''} not audited"
                              if self.failures else "") + "\n")

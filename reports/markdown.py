@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from clinic_audit.result import InputFailure, PostResult, Sink
 
+from clinic_audit.controls import printable
 from .summary import SiteSummary, letter_for, plural
 
 TOP_PROBLEMS = 10
@@ -21,7 +22,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 def cell(text: object) -> str:
     """Text made inert inside a Markdown table cell."""
-    flat = " ".join(str(text).split())
+    flat = printable(" ".join(str(text).split()))
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", flat)
 

@@ -147,20 +147,39 @@ def collect(posts: Iterable[dict[str, Any]]) -> SiteSummary:
 
 
 def read_run(text: str) -> dict[str, Any]:
-    """A saved JSON run, checked for the parts reports need; ValueError says what is wrong in one line."""
-    import json
+    """A saved JSON run, checked for everything reports read; ValueError says what is wrong, and where, in one line."""
+    from clinic_audit.stored import POST_DEFAULTS, check_finding, check_post, load_json
 
-    try:
-        run = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not JSON ({exc.msg} at line {exc.lineno})") from None
+    run = load_json(text)
     if not isinstance(run, dict) or not isinstance(run.get("posts"), list):
         raise ValueError("not a clinic-audit JSON run (expected an object with a \"posts\" list)")
-    for post in run["posts"]:
+    tool = run.get("tool", {"name": "clinic-audit"})
+    if not isinstance(tool, dict) or tool.get("name") != "clinic-audit":
+        raise ValueError(f"not a clinic-audit JSON run (written by {_tool_name(tool)})")
+    if "format" in run and run["format"] != RUN_FORMAT:
+        raise ValueError(f"a JSON run in format {str(run['format'])[:20]!r}, which this version cannot read "
+                         f"(it reads runs saved by `clinic-audit check -f json`)")
+    for i, post in enumerate(run["posts"]):
         if not isinstance(post, dict) or "source" not in post:
-            raise ValueError("not a clinic-audit JSON run (every post needs a \"source\")")
+            raise ValueError(f"not a clinic-audit JSON run (posts[{i}] needs a \"source\")")
+        check_post(post, f"posts[{i}]")
+        run["posts"][i] = {**POST_DEFAULTS, **post}
     errors = run.get("errors") or []
     if not isinstance(errors, list) or not all(isinstance(e, dict) and "source" in e for e in errors):
         raise ValueError("not a clinic-audit JSON run (\"errors\" must be a list of {source, message})")
     run["errors"] = [{"source": str(e["source"]), "message": str(e.get("message", ""))} for e in errors]
+    site = run.get("site")
+    if site is not None:
+        if not isinstance(site, dict) or not isinstance(site.get("findings", []), list):
+            raise ValueError("not a clinic-audit JSON run (\"site\" must be an object with a \"findings\" list)")
+        for i, finding in enumerate(site.get("findings", [])):
+            check_finding(finding, f"site: findings[{i}]")
     return run
+
+
+RUN_FORMAT = 1  # runs carry no format number yet; one that says another is not ours to read
+
+
+def _tool_name(tool: Any) -> str:
+    name = tool.get("name") if isinstance(tool, dict) else tool
+    return repr(str(name)[:40]) if name else "another tool"

@@ -6,7 +6,9 @@ from collections import Counter
 from typing import IO, Any
 
 from clinic_audit.result import InputFailure, PostResult, Sink
-from clinic_audit.rule import Severity
+from clinic_audit.rule import Finding, Severity
+
+from clinic_audit.controls import printable
 
 COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -31,20 +33,16 @@ class TextReporter(Sink):
         self.score_total += result.score
         write = self.stream.write
         status = (result.document or {}).get("status")
-        draft = f" [{status}]" if status else ""  # a WordPress draft or a front-matter draft, never unmarked
+        draft = f" [{printable(status)}]" if status else ""  # a WordPress draft or a front-matter draft, never unmarked
         if result.findings:
             positions = (result.document or {}).get("positions")
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
-            write(self._paint(result.source, "1") + draft + note + "\n")
+            write(self._paint(printable(result.source), "1") + draft + note + "\n")
         for f in result.findings:
-            self.severities[f.severity] += 1
-            severity = self._paint(str(f.severity), COLOURS[f.severity])
-            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
-            if self.suggestions and f.suggestion:
-                write(f"    fix: {f.suggestion}\n")
-        families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
-        label = "" if result.findings else f"{result.source}{draft} "
+            self._finding(f)
+        families = ", ".join(f"{printable(name)} {value}" for name, value in result.scores.items())
+        label = "" if result.findings else f"{printable(result.source)}{draft} "
         if not self.quiet:
             write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
 
@@ -62,27 +60,40 @@ class TextReporter(Sink):
         for group in order:
             first = group[0]
             severity = self._paint(str(first.severity), COLOURS[first.severity])
-            write(f"{first.rule} {first.name} · {severity} · {len(group)} finding{'s' if len(group) != 1 else ''}\n")
+            write(f"{printable(first.rule)} {printable(first.name)} · {severity} · "
+                  f"{len(group)} finding{'s' if len(group) != 1 else ''}\n")
             shared = len({f.suggestion for f in group}) == 1  # one fix for the group, or one per finding
             for f in sorted(group, key=lambda f: (f.excerpt, f.source, f.line)):
                 self.severities[f.severity] += 1
-                write(f"  {f.source}:{f.line}:{f.column} {f.message}\n")
-                others = [s for s in getattr(f, "sources", ()) if s != f.source]
+                write(f"  {printable(f.source)}:{f.line}:{f.column} {printable(f.message)}\n")
+                others = [s for s in f.sources if s != f.source]
                 if others:
-                    write(f"      also: {', '.join(others)}\n")
+                    write(f"      also: {', '.join(map(printable, others))}\n")
                 if self.suggestions and f.suggestion and not shared:
-                    write(f"      fix: {f.suggestion}\n")
+                    write(f"      fix: {printable(f.suggestion)}\n")
             if self.suggestions and first.suggestion and shared:
-                write(f"    fix: {first.suggestion}\n")
+                write(f"    fix: {printable(first.suggestion)}\n")
         write("\n")
+
+    def _finding(self, f: Finding, also: list[str] | None = None) -> None:
+        """One ``path:line:col CODE severity message [name]`` record (post text and names made printable)."""
+        self.severities[f.severity] += 1
+        severity = self._paint(str(f.severity), COLOURS[f.severity])
+        self.stream.write(f"{printable(f.source)}:{f.line}:{f.column} {printable(f.rule)} {severity} "
+                          f"{printable(f.message)} [{printable(f.name)}]\n")
+        if also:
+            self.stream.write(f"    also: {', '.join(map(printable, also))}\n")
+        if self.suggestions and f.suggestion:
+            self.stream.write(f"    fix: {printable(f.suggestion)}\n")
 
     def failure(self, failure: InputFailure) -> None:
         if failure.skipped:
             self.skipped.append(failure)
-            self.stream.write(self._paint(f"{failure.source}: skipped: {failure.message}", "2") + "\n")
+            self.stream.write(self._paint(f"{printable(failure.source)}: skipped: {printable(failure.message)}", "2") + "\n")
             return
         self.failures.append(failure)
-        self.stream.write(self._paint(f"{failure.source}: cannot audit: {failure.message}", "31") + "\n")
+        self.stream.write(self._paint(f"{printable(failure.source)}: cannot audit: {printable(failure.message)}", "31")
+                          + "\n")
 
     def finish(self) -> None:
         if self.quiet:

@@ -15,9 +15,9 @@ from typing import Iterable, Iterator
 from clinic_audit.model import LIST, QUOTE, Block, Post, Sentence
 from clinic_audit.rule import Hit, Option, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
-from clinic_audit.textstats import split_sentences
+from clinic_audit.textstats import NewlineIndex, split_sentences
 
-_NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\]]+\]")
+_NUMERIC_MARKER = re.compile(r"\[(\d{1,3})\]|\[\^[^\][]+\]")  # a label stops at "[": linear on "[^[^[^…"
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,10 @@ def is_cited(post: Post, block: Block, sentence_text: str = "") -> bool:
         return True
     if block.footnote_refs:
         return True
-    text = block.text
+    return post.view(_text_cites, block.text)  # once per paragraph, not once per sentence of it
+
+
+def _text_cites(post: Post, text: str) -> bool:
     if _patterns()["citation"].search(text):
         return True
     markers = [m.group(1) for m in _NUMERIC_MARKER.finditer(text) if m.group(1)]
@@ -69,8 +72,9 @@ def _units(post: Post) -> tuple[tuple[Sentence, Block], ...]:
         if index in refs or block.kind not in (LIST, QUOTE):
             continue
         for part in block.items if block.kind == LIST else (block,):
+            breaks = NewlineIndex(part.text)
             for offset, text in split_sentences(part.text):
-                line = part.line + part.text.count("\n", 0, offset)
+                line = part.line + breaks.before(offset)
                 out.append((Sentence(text, line, index), part))
     out.sort(key=lambda unit: unit[0].line)
     return tuple(out)

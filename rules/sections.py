@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 from clinic_audit.model import HEADING, LIST, PARAGRAPH, Block, Post, Section
 from clinic_audit.rule import Hit, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
+from clinic_audit.textstats import NewlineIndex
 
 
 @lru_cache(maxsize=1)
@@ -211,14 +212,15 @@ def placeholder_text(post: Post, opts: Options) -> Iterable[Hit]:
     index = TextIndex([block.text for block in blocks])
     for i in index.matching(*(pattern for pattern, _ in _placeholder_patterns())):
         block = blocks[i]
+        breaks, opening = NewlineIndex(block.text), block.plain[:60]  # once per block: .plain folds the whole text
         for pattern, label in _placeholder_patterns():
             for match in pattern.finditer(block.text):
-                line = block.line + block.text.count("\n", 0, match.start())
+                line = block.line + breaks.before(match.start())
                 yield Hit(line, f"placeholder text '{match.group(0)}' ({label})", excerpt=match.group(0),
-                          key=f"{label} {block.plain[:60]}", suggestion="Replace it with the real content.")
+                          key=f"{label} {opening}", suggestion="Replace it with the real content.")
 
 
-_UNRESOLVED_MD = re.compile(r"\[\^([^\]\s]+)\]")
+_UNRESOLVED_MD = re.compile(r"\[\^([^\]\s[]+)\]")  # a label stops at "[": linear on "[^[^[^…"
 _NUMERIC_MARKER = re.compile(r"(?<![\w\]])\[(\d{1,3})\](?!\()")
 
 
@@ -257,10 +259,11 @@ def dangling_footnote(post: Post, opts: Options) -> Iterable[Hit]:
             markers = [(m.start(), m.group(1), m.group(0)) for m in _UNRESOLVED_MD.finditer(unit.text)]
             markers += [(m.start(), m.group(1), m.group(0)) for m in _NUMERIC_MARKER.finditer(unit.text)
                         if m.group(1) not in labels]
+            breaks, opening = NewlineIndex(unit.text), unit.plain[:60]  # once per unit: .plain folds the whole text
             for start, label, shown in markers:
-                line = unit.line + unit.text.count("\n", 0, start)
+                line = unit.line + breaks.before(start)
                 yield Hit(line, f"footnote marker {shown} has no matching reference", excerpt=shown,
-                          key=f"{label} {unit.plain[:60]}", suggestion="Add the reference or remove the marker.")
+                          key=f"{label} {opening}", suggestion="Add the reference or remove the marker.")
             for label in unit.footnote_refs:
                 if label not in labels:
                     yield Hit(unit.line, f"footnote link to '{label}' has no matching note", excerpt=label,

@@ -105,6 +105,9 @@ def fragment_blocks(html: str, first_line: int) -> tuple[list[Block], list[Footn
     return walker.blocks, walker.footnotes
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _parse_tree(text: str) -> Any:
     """The document's root element, shaped as an HTML5 browser would build it.
 
@@ -117,7 +120,9 @@ def _parse_tree(text: str) -> Any:
     if declaration:  # keep its line breaks so every line number stays true
         text = re.sub(r"[^\n]", " ", declaration.group(0)) + text[declaration.end():]
     # A browser keeps reading after </body> and </html> (HTML5 "after body" mode): blank the tags, keep the lines.
-    text = _LATE_END_TAGS.sub(lambda m: " " * len(m.group(0)), text.replace("\x00", ""))
+    # Characters XML cannot hold (NUL, ESC and the other C0 controls, lone surrogates) are dropped: lxml refuses
+    # them when a fix-up sets an element's text, and a browser shows none of them.
+    text = _LATE_END_TAGS.sub(lambda m: " " * len(m.group(0)), _NOT_XML.sub("", text))
     # huge_tree lifts libxml2's depth limit of 256, so our own, clearer limit applies
     parser = etree.HTMLParser(huge_tree=True, no_network=True)
     root = etree.fromstring(text, parser) if text.strip() else None

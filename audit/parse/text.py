@@ -27,6 +27,7 @@ import re
 
 from ..model import HEADING, LIST, PARAGRAPH, Block, Link, Post
 from ..sources import Document
+from ..textstats import NewlineIndex
 from . import chrome
 from .base import NotAPost, decide_language
 
@@ -89,9 +90,10 @@ _BARE_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 def _links(text: str, line: int) -> tuple[Link, ...]:
     """Bare addresses in copied text are the links the page had (a references list, a source)."""
     out = []
+    breaks = NewlineIndex(text)
     for match in _BARE_URL.finditer(text):
         url = match.group(0).rstrip(".,;:")
-        out.append(Link(url, url, line + text.count("\n", 0, match.start())))
+        out.append(Link(url, url, line + breaks.before(match.start())))
     return tuple(out)
 
 
