@@ -137,3 +137,24 @@ def is_button_label(line: str) -> bool:
 def is_action_label(line: str) -> bool:
     """A call-to-action button ("Book now", "Pide tu cita"): text, never a heading."""
     return label_key(line) in _labels()[1]
+
+
+@lru_cache(maxsize=1)
+def _footer_pattern() -> re.Pattern[str]:
+    starts = sorted(data()["text"]["footer_starts"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in starts), re.IGNORECASE)
+
+
+def footer_start(line: str) -> int | None:
+    """Where a copied page's footer widget ("Did our information help you?") starts in ``line``, or None."""
+    match = _footer_pattern().search(line)
+    return match.start() if match else None
+
+
+def is_glued_button(piece: str) -> bool:
+    """A short piece glued to the text ("Buy Now", "Read Here", "Shop Supplements Now"): a button's label."""
+    if is_button_label(piece):
+        return True
+    words = label_key(piece).split()
+    text = data()["text"]
+    return 0 < len(words) <= text["glued_button_words"] and words[-1] in text["glued_button_endings"]
