@@ -64,6 +64,8 @@ def looks_like_heading(line: str) -> bool:
         return False
     if BULLET.match(line) or _REFERENCE_MARKER.match(text) or _GLUED_SENTENCE.search(text):
         return False  # a line with a sentence ending inside it is text ("…home.Book an appointment")
+    if _GLUED_WORD.search(text) and chrome.is_glued_button(_GLUED_WORD.split(text)[-1]):
+        return False  # a teaser with its button glued on ("To shop for shoesExplore Here"): a link card
     if text[-1] in ".,;:" or text.startswith(("http://", "https://", "<!--")):
         return False
     return text[0].isupper() or text[0].isdigit() or text[0] in "¿¡"
