@@ -100,7 +100,9 @@ def _image_heading_follows(post: Post, index: int) -> bool:
 
 
 def _text_heading(block: Block) -> bool:
-    return block.kind == HEADING and len(block.plain.split()) >= _data()["stacked_heading"]["sentence_words"]
+    """A sentence marked up as a heading: long, and ending as sentences end ("…the right option for you!")."""
+    return block.kind == HEADING and block.plain.rstrip().endswith((".", "!")) \
+        and len(block.plain.split()) >= _data()["stacked_heading"]["sentence_words"]
 
 
 def _text_heading_follows(post: Post, index: int) -> bool:
