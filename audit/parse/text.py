@@ -47,7 +47,8 @@ CHROME = re.compile(
 # two blocks of the page.  A word glued to the next ("inChildren", "NowDid"): the same at a table cell or button.
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z][a-z][.!?])(?=[A-Z¿¡])")
 _GLUED_WORD = re.compile(r"(?<=[a-z][a-z])(?=[A-Z][a-z])")
-GLUED_TABLE_JOINS = 3  # a line with this many glued words and no sentence of its own is a table copied flat
+_GLUED_ITEM = re.compile(r"(?<=[\w)][,&:])(?=[A-Z])")  # "count,Thyroid hormone,Vitamin B-12": items run together
+GLUED_TABLE_JOINS = 2  # a line with this many glued words and no sentence of its own is a table copied flat
 # A label between rules ("--- REFERENCES ---", "=== Sources ==="): a heading, not a bullet.
 _DECORATED = re.compile(r"^\s*([-=*_~#]{2,})\s*(\S(?:.*\S)?)\s*\1\s*$")
 
@@ -259,8 +260,10 @@ def _glued_table(line: str) -> bool:
     """A fact box or a list copied flat ("Usually seen inAdultsGender affectedBoth men and women…"): words glued
     at its cells, and no sentence."""
     text = line.strip()
-    joins = len(_GLUED_WORD.findall(text))
+    joins = len(_GLUED_WORD.findall(text)) + len(_GLUED_ITEM.findall(text))
     sentences = len(re.findall(r"[a-z][.!?](?:\s|$)", text))
+    if re.search(r"\w:(?=[A-Z])", text) and not re.search(r"[.!?]", text):
+        return True  # "Imaging tests:CT scan": a label glued to its value, no sentence: a fact box's row
     return joins >= GLUED_TABLE_JOINS and sentences * 2 < joins
 
 
@@ -417,7 +420,8 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
             flush_items()
             if _glued_table(line):
                 flush_para()  # a fact box's cells, one item each: checked like a list, not read as prose
-                cells = [cell.strip() for cell in _GLUED_WORD.split(line.strip()) if cell.strip()]
+                cells = [cell.strip(" ,&") for part in _GLUED_ITEM.split(line.strip())
+                         for cell in _GLUED_WORD.split(part) if cell.strip(" ,&")]
                 out.append(Block(LIST, "", number, items=tuple(Block(PARAGRAPH, cell, number) for cell in cells)))
                 continue
             pieces = _pieces(line)
