@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
-from clinic_audit.model import HEADING, PARAGRAPH, Post
+from clinic_audit.model import HEADING, LIST, PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textstats import count_words
 
@@ -191,8 +191,9 @@ def long_heading(post: Post, opts: Options) -> Iterable[Hit]:
 def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
     """More than 300 words of text without a subheading.
 
-    A bold line standing in for a heading (HD010) and a paragraph opening on a short label and a colon
-    ("Tip 3: …") break the text for a reader scanning it; the reference list does not count.
+    A bold line standing in for a heading (HD010), a paragraph opening on a short label and a colon
+    ("Tip 3: …"), a numbered list (each number is a place to scan to) and a drawn rule ("____", "* * *") break
+    the text for a reader scanning it; the reference list does not count.
 
     Why: patients scan for the part that concerns them; long unbroken stretches hide it (Yoast uses the same 300 words).
     Fix: split the text with descriptive subheadings, one idea per section.
@@ -222,6 +223,12 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
             run = index  # "a. SSRIs: these medicines…", "**Sleep**: …": a labelled paragraph is a break to scan by
         if index in references:
             continue  # a reference list is not text to read through
+        if _RULE_LINE.match(block.plain):
+            run = index  # a drawn rule ("____", "* * *") ends a stretch of text as a heading does
+            continue
+        if block.kind == LIST and block.ordered:
+            run = index  # numbered items are scanned by their numbers, as labelled paragraphs are ("3. Stress - …")
+            continue
         words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
         runs[run] += words
         start_line.setdefault(run, block.line)
@@ -292,6 +299,7 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
 
 PSEUDO_HEADING_MAX_WORDS = 12
 # A paragraph opening on a short label and a colon ("Tip 3:", "a. SSRIs (…):These", "Sleep: …").
+_RULE_LINE = re.compile(r"^\s*(?:(?:\\?[-_*=~])\s*){3,}$")
 _LABEL = re.compile(r"^\s*(?:[a-z0-9]{1,2}[.)]\s*)?[^\W\d][^.!?:\n]{0,60}:(?!//)", re.IGNORECASE)
 _SENTENCE_END = tuple(".,;:!")
 
