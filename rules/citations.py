@@ -38,7 +38,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "statistics": tuple(re.compile(p, re.IGNORECASE) for p in data["statistics"]),
         "vague": any_of(data["vague"]),
         "citation": re.compile("|".join(f"(?:{p})" for p in data["inline_citation"])),
-        "according": re.compile(r"\b(?:[Aa]ccording to|[Aa]s per)\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
+        "according": re.compile(r"\b(?:" + "|".join(data["source_before"]) +
+                                r")\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
         "verb": re.compile(rf"\b({verbs})\b(?:\s+that)?"),
     }
 
@@ -117,8 +118,21 @@ def named_attribution(sentence: str) -> str | None:
         source = according.group(1).strip(" .,;:")
         return source if is_named_source(source) else None
     unnamed = set(_data()["unnamed_subjects"])
+    particles = tuple(_data()["verb_particles"])
+    auxiliaries = frozenset(_data()["passive_auxiliaries"])
     for verb in patterns["verb"].finditer(sentence):
-        subject = sentence[: verb.start()].split(",")[-1].split()
+        following = sentence[verb.end():].split(maxsplit=1)
+        if following and following[0].lower().strip(".,;:") in particles:
+            continue  # "showed off her new shoes", "found out": another verb, not an attribution
+        if sentence[verb.start() - 1: verb.start()] == "-":
+            continue  # "expert-recommended", "doctor-recommended": an adjective
+        before = [w.lower().strip(".,;:()") for w in sentence[: verb.start()].split()[-3:]]
+        if any(w in auxiliaries for w in before[-2:]):
+            continue  # "are found in", "is highly recommended", "may be recommended": passive, nobody is named
+        head = sentence[: verb.start()]
+        if head.rfind("(") > head.rfind(")"):
+            head = head[head.rfind("(") + 1:]  # "Fluoride treatment (if recommended)": inside the aside
+        subject = re.split(r"[,:;]", head)[-1].split()  # after a label ("Rest: resting is…") or a clause
         names = [w for w in subject[-9:] if w[:1].isupper() and w.lower().strip(".’'") not in unnamed]
         if names:
             source = " ".join(subject[subject.index(names[0]):]).strip(" .,;:")
