@@ -191,8 +191,8 @@ def long_heading(post: Post, opts: Options) -> Iterable[Hit]:
 def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
     """More than 300 words of text without a subheading.
 
-    A bold line standing in for a heading (HD010), a paragraph opening on a short label and a colon
-    ("Tip 3: …"), a numbered list (each number is a place to scan to) and a drawn rule ("____", "* * *") break
+    A bold line standing in for a heading (HD010), a bold lead-in ("**To apply, send these documents:**"), a
+    paragraph opening on a short label and a colon ("Tip 3: …"), a numbered list (each number is a place to scan to) and a drawn rule ("____", "* * *") break
     the text for a reader scanning it; the reference list does not count.
 
     Why: patients scan for the part that concerns them; long unbroken stretches hide it (Yoast uses the same 300 words).
@@ -219,8 +219,11 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
         if block.kind == HEADING or _pseudo_heading(post, index):
             run = index  # a bold line standing in for a heading breaks the text for readers too (HD010)
             continue
-        if _LABEL.match(block.text):
-            run = index  # "a. SSRIs: these medicines…", "**Sleep**: …": a labelled paragraph is a break to scan by
+        if _LABEL.match(block.text) or (block.bold and block.kind == PARAGRAPH
+                                         and 0 < len(block.plain.split()) <= BOLD_LEAD_IN_MAX_WORDS):
+            # "a. SSRIs: these medicines…", "**Sleep**: …", "**To apply, send these documents:**": a labelled
+            # paragraph or a bold lead-in is a break to scan by
+            run = index
         if index in references:
             continue  # a reference list is not text to read through
         if _RULE_LINE.match(block.plain):
@@ -299,6 +302,7 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
 
 PSEUDO_HEADING_MAX_WORDS = 12
 # A paragraph opening on a short label and a colon ("Tip 3:", "a. SSRIs (…):These", "Sleep: …").
+BOLD_LEAD_IN_MAX_WORDS = 30  # a bold-only paragraph up to this long is a lead-in the eye stops at
 _RULE_LINE = re.compile(r"^\s*(?:(?:\\?[-_*=~])\s*){3,}$")
 _LABEL = re.compile(r"^\s*(?:[a-z0-9]{1,2}[.)]\s*)?[^\W\d][^.!?:\n]{0,60}:(?!//)", re.IGNORECASE)
 _SENTENCE_END = tuple(".,;:!")
