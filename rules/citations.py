@@ -169,6 +169,9 @@ def _proper_name(subject: str) -> bool:
     return any(a and b for a, b in zip(caps, caps[1:]))
 
 
+REFERENCE_ENTRY_CHARS = 400  # a bibliographic entry is one short paragraph or item
+
+
 @rule("CI001", "uncited-statistic", "citations", "warning")
 def uncited_statistic(post: Post, opts: Options) -> Iterable[Hit]:
     """A statistic (a percentage, "N million", "1 in N", a rate) with no source in its sentence or paragraph.
@@ -243,6 +246,9 @@ def vague_attribution(post: Post, opts: Options) -> Iterable[Hit]:
 def no_references(post: Post, opts: Options) -> Iterable[Hit]:
     """A post that makes factual claims but has no references section and no outbound links at all.
 
+    A bibliographic entry written out anywhere in the post (author, title, publisher or journal, year) counts as
+    a reference.
+
     Why: HONcode, the JAMA benchmarks and Google's guidance for health pages all ask that sources be shown.
     Fix: link your sources where you use them, and list them under a "References" heading.
     Example options: min-words=5
@@ -259,6 +265,10 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
         return
     if any(link.is_external for link in post.links) or post.reference_blocks or post.footnotes:
         return
+    entry = re.compile(_data()["reference_entry"])
+    if any(len(unit.plain) <= REFERENCE_ENTRY_CHARS and entry.match(unit.plain)
+           for block in post.blocks for unit in (block, *block.items)):
+        return  # a bibliographic entry ("Hartwig, Melissa. The Whole30. Houghton Mifflin, 2015.") is a reference
     patterns = _patterns()
     stated = statistics(post)
     likely = {i: s for i, s, _ in _claim_sentences(post, patterns["vague"], patterns["according"], patterns["verb"])}
