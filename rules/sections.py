@@ -4,6 +4,7 @@ items, placeholder text, and footnote markers without a matching reference."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -75,6 +76,22 @@ def empty_section(post: Post, opts: Options) -> Iterable[Hit]:
                   suggestion="Write the section or remove its heading.")
 
 
+def _heading_positions(post: Post) -> tuple[int, ...]:
+    return tuple(i for i, b in enumerate(post.blocks) if b.kind == HEADING)
+
+
+def _headings_from(post: Post, index: int) -> Iterator[int]:
+    """Indexes of the headings at or after block ``index``, in order (a bisect, so scans stay linear)."""
+    positions = post.view(_heading_positions)
+    return iter(positions[bisect_left(positions, index):])
+
+
+def _heading_before(post: Post, index: int) -> int | None:
+    positions = post.view(_heading_positions)
+    at = bisect_left(positions, index)
+    return positions[at - 1] if at else None
+
+
 def _above_title(post: Post) -> set[int]:
     """Headings above the post's title: banner and tagline headings before the H1 that opens the text.
 
@@ -121,7 +138,7 @@ def _captions_a_picture(post: Post, index: int) -> bool:
     if not _picture_above(post, index) or not _member_heading(post.blocks[index], post.blocks[index].level):
         return False
     level = post.blocks[index].level
-    previous = next((i for i in range(index - 1, -1, -1) if post.blocks[i].kind == HEADING), None)
+    previous = _heading_before(post, index)
     return previous is not None and post.blocks[previous].level == level and _picture_above(post, previous)
 
 
@@ -143,9 +160,8 @@ def _stacked_on_members(post: Post, index: int) -> bool:
     if _set_words().search(heading.plain) is None:
         return False
     members = 0
-    for block in post.blocks[index + 1:]:
-        if block.kind != HEADING:
-            continue
+    for i in _headings_from(post, index + 1):
+        block = post.blocks[i]
         if not _member_heading(block, heading.level):
             break
         members += 1
@@ -202,8 +218,9 @@ def _statement_run(post: Post, index: int) -> bool:
     treated?") starts a new topic."""
     first = post.blocks[index]
     found = 0
-    for block in post.blocks[index:]:
-        if block.kind != HEADING or block.level > first.level:
+    for i in _headings_from(post, index):
+        block = post.blocks[i]
+        if block.level > first.level:
             continue
         if block.level < first.level or block.plain.endswith("?"):
             return False
@@ -217,9 +234,9 @@ def _item_headings(post: Post, index: int) -> bool:
     """``post.blocks[index]`` and the next heading of its level are short labels, each right above a list."""
     first = post.blocks[index]
     found = 0
-    for i in range(index, len(post.blocks)):
+    for i in _headings_from(post, index):
         block = post.blocks[i]
-        if block.kind != HEADING or block.level != first.level:
+        if block.level != first.level:
             continue
         after = post.blocks[i + 1] if i + 1 < len(post.blocks) else None
         if len(block.plain.split()) > _data()["lead_in"]["item_heading_words"] or block.plain.endswith("?") \
@@ -247,9 +264,8 @@ def _signposts(post: Post, index: int, lead_in: str) -> bool:
     wanted = _stems(lead_in)
     named: set[str] = set()
     seen = 0
-    for block in post.blocks[index + 1:]:
-        if block.kind != HEADING:
-            continue
+    for i in _headings_from(post, index + 1):
+        block = post.blocks[i]
         seen += 1
         hit = next((stem for stem in _stems(block.plain) & wanted if stem not in named), None)
         if hit:
