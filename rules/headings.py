@@ -248,6 +248,8 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
 def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
     """The first heading is not the top level (an H2 or lower opens a post with no title).
 
+    Headings above the H1 with no prose before it (a page builder's banner and tagline, buttons) are page chrome.
+
     Why: the outline should start with the page's topic; starting lower suggests a missing title.
     Fix: start with the H1 (or a front-matter title) and nest the rest under it.
     Bad:
@@ -266,6 +268,10 @@ def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
     if post.title_is_h1 or not any(h.level == 1 for h in post.headings):
         return  # no H1 at all is missing-h1's finding
     first = post.headings[0]
+    h1 = next(i for i, b in enumerate(post.blocks) if b.kind == HEADING and b.level == 1)
+    if not any(b.kind == PARAGRAPH and (len(b.plain.split()) >= BANNER_PROSE_WORDS or b.plain.endswith((".", "!", "?")))
+               for b in post.blocks[:h1]):
+        return  # only headings and buttons above the H1: a page builder's banner ("CITY CLINIC"), not the outline
     if first.level != 1:
         yield Hit(first.line, f"the first heading is an H{first.level}, not the H1", excerpt=first.plain,
                   value=f"H{first.level}", limit="H1", suggestion="Start the post with its H1.")
@@ -302,6 +308,7 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
 
 PSEUDO_HEADING_MAX_WORDS = 12
 # A paragraph opening on a short label and a colon ("Tip 3:", "a. SSRIs (…):These", "Sleep: …").
+BANNER_PROSE_WORDS = 8  # a paragraph this long (or a sentence) above the H1 is text: the headings there are the outline
 BOLD_LEAD_IN_MAX_WORDS = 30  # a bold-only paragraph up to this long is a lead-in the eye stops at
 _RULE_LINE = re.compile(r"^\s*(?:(?:\\?[-_*=~])\s*){3,}$")
 _LABEL = re.compile(r"^\s*(?:[a-z0-9]{1,2}[.)]\s*)?[^\W\d][^.!?:\n]{0,60}:(?!//)", re.IGNORECASE)
