@@ -232,6 +232,14 @@ def test_blocks_a_cms_copy_glued_together_are_paragraphs_again_and_glued_buttons
     assert post.reference_blocks
 
 
+def test_a_footer_phrase_inside_a_sentence_of_the_post_cuts_nothing() -> None:
+    text = ("Gum Disease\n\nGum disease starts with red gums that bleed when you brush.\n"
+            "Please share your feedback with your dentist at every visit.\nFloss once a day.\n")
+    post = make_post(text, "text", "g.txt")
+    assert [b.plain for b in post.blocks][-2:] == ["Please share your feedback with your dentist at every visit.",
+                                                   "Floss once a day."]
+
+
 def test_a_fact_box_copied_flat_is_a_list_of_its_cells_not_prose() -> None:
     text = ("Gum Disease\n\nGum disease starts with red gums that bleed when you brush.\n"
             "KEY FACTS\nKey FactsUsually seen inAdultsGender affectedBoth men and womenPrevalenceWorldwide: 20%\n")

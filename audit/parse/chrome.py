@@ -146,9 +146,16 @@ def _footer_pattern() -> re.Pattern[str]:
 
 
 def footer_start(line: str) -> int | None:
-    """Where a copied page's footer widget ("Did our information help you?") starts in ``line``, or None."""
-    match = _footer_pattern().search(line)
-    return match.start() if match else None
+    """Where a copied page's footer widget ("Did our information help you?") starts in ``line``, or None.
+
+    It starts a line, follows a sentence, or is glued to the word before ("NOWDid our…"), and opens with a
+    capital; never inside a sentence of the post ("please share your feedback with your doctor")."""
+    for match in _footer_pattern().finditer(line):
+        before = line[: match.start()]
+        opens = match.group(0)[:1].isupper() or not match.group(0)[:1].isalpha()
+        if opens and (not before.strip() or before.rstrip()[-1] in ".!?)" or not before[-1].isspace()):
+            return match.start()
+    return None
 
 
 def is_glued_button(piece: str) -> bool:
