@@ -102,6 +102,8 @@ def _above_title(post: Post) -> set[int]:
     prose = next((i for i, b in enumerate(post.blocks) if b.kind == PARAGRAPH and len(b.plain.split()) >= 8),
                  len(post.blocks))
     h1s = [i for i, b in enumerate(post.blocks) if b.kind == HEADING and b.level == 1]
+    if not h1s and post.title_is_h1:
+        return set()  # the front-matter title is the H1, above every block: nothing sits above it
     before = [i for i, b in enumerate(post.blocks[:prose]) if b.kind == HEADING]
     title = max((i for i in h1s if i < prose), default=h1s[0] if h1s and h1s[0] < prose else
                 (before[-1] if before and prose < len(post.blocks) else (h1s[0] if h1s else 0)))
