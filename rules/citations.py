@@ -38,7 +38,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "statistics": tuple(re.compile(p, re.IGNORECASE) for p in data["statistics"]),
         "vague": any_of(data["vague"]),
         "citation": re.compile("|".join(f"(?:{p})" for p in data["inline_citation"])),
-        "according": re.compile(r"\b(?:[Aa]ccording to|[Aa]s per)\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
+        "according": re.compile(r"\b(?:" + "|".join(data["source_before"]) +
+                                r")\s+(?:the\s+)?([A-Z][\w.’'&-]*(?:\s+(?:of|for|at|and|&|[A-Z][\w.’'&-]*))*)"),
         "verb": re.compile(rf"\b({verbs})\b(?:\s+that)?"),
     }
 
@@ -121,8 +122,21 @@ def named_attribution(sentence: str) -> str | None:
         source = according.group(1).strip(" .,;:")
         return source if is_named_source(source) else None
     unnamed = set(_data()["unnamed_subjects"])
+    particles = tuple(_data()["verb_particles"])
+    auxiliaries = frozenset(_data()["passive_auxiliaries"])
     for verb in patterns["verb"].finditer(sentence):
-        subject = sentence[: verb.start()].split(",")[-1].split()
+        following = sentence[verb.end():].split(maxsplit=1)
+        if following and following[0].lower().strip(".,;:") in particles:
+            continue  # "showed off her new shoes", "found out": another verb, not an attribution
+        if sentence[verb.start() - 1: verb.start()] == "-":
+            continue  # "expert-recommended", "doctor-recommended": an adjective
+        before = [w.lower().strip(".,;:()") for w in sentence[: verb.start()].split()[-3:]]
+        if any(w in auxiliaries for w in before[-2:]):
+            continue  # "are found in", "is highly recommended", "may be recommended": passive, nobody is named
+        head = sentence[: verb.start()]
+        if head.rfind("(") > head.rfind(")"):
+            head = head[head.rfind("(") + 1:]  # "Fluoride treatment (if recommended)": inside the aside
+        subject = re.split(r"[,:;]", head)[-1].split()  # after a label ("Rest: resting is…") or a clause
         names = [w for w in subject[-9:] if w[:1].isupper() and w.lower().strip(".’'") not in unnamed]
         if names:
             source = " ".join(subject[subject.index(names[0]):]).strip(" .,;:")
@@ -157,6 +171,9 @@ def _proper_name(subject: str) -> bool:
         parts = parts[1:]
     caps = [bool(w[:1].isupper()) and not w.isdigit() for w in parts]
     return any(a and b for a, b in zip(caps, caps[1:]))
+
+
+REFERENCE_ENTRY_CHARS = 400  # a bibliographic entry is one short paragraph or item
 
 
 @rule("CI001", "uncited-statistic", "citations", "warning")
@@ -233,6 +250,9 @@ def vague_attribution(post: Post, opts: Options) -> Iterable[Hit]:
 def no_references(post: Post, opts: Options) -> Iterable[Hit]:
     """A post that makes factual claims but has no references section and no outbound links at all.
 
+    A bibliographic entry written out anywhere in the post (author, title, publisher or journal, year) counts as
+    a reference.
+
     Why: HONcode, the JAMA benchmarks and Google's guidance for health pages all ask that sources be shown.
     Fix: link your sources where you use them, and list them under a "References" heading.
     Example options: min-words=5
@@ -249,6 +269,10 @@ def no_references(post: Post, opts: Options) -> Iterable[Hit]:
         return
     if any(link.is_external for link in post.links) or post.reference_blocks or post.footnotes:
         return
+    entry = re.compile(_data()["reference_entry"])
+    if any(len(unit.plain) <= REFERENCE_ENTRY_CHARS and entry.match(unit.plain)
+           for block in post.blocks for unit in (block, *block.items)):
+        return  # a bibliographic entry ("Hartwig, Melissa. The Whole30. Houghton Mifflin, 2015.") is a reference
     patterns = _patterns()
     stated = statistics(post)
     likely = {i: s for i, s, _ in _claim_sentences(post, patterns["vague"], patterns["according"], patterns["verb"])}

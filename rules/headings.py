@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
-from clinic_audit.model import HEADING, PARAGRAPH, Post
+from clinic_audit.model import HEADING, LIST, PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textstats import count_words
 
@@ -191,8 +191,9 @@ def long_heading(post: Post, opts: Options) -> Iterable[Hit]:
 def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
     """More than 300 words of text without a subheading.
 
-    A bold line standing in for a heading (HD010) and a paragraph opening on a short label and a colon
-    ("Tip 3: …") break the text for a reader scanning it; the reference list does not count.
+    A bold line standing in for a heading (HD010), a bold lead-in ("**To apply, send these documents:**"), a
+    paragraph opening on a short label and a colon ("Tip 3: …"), a numbered list (each number is a place to scan to) and a drawn rule ("____", "* * *") break
+    the text for a reader scanning it; the reference list does not count.
 
     Why: patients scan for the part that concerns them; long unbroken stretches hide it (Yoast uses the same 300 words).
     Fix: split the text with descriptive subheadings, one idea per section.
@@ -218,10 +219,19 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
         if block.kind == HEADING or _pseudo_heading(post, index):
             run = index  # a bold line standing in for a heading breaks the text for readers too (HD010)
             continue
-        if _LABEL.match(block.text):
-            run = index  # "a. SSRIs: these medicines…", "**Sleep**: …": a labelled paragraph is a break to scan by
+        if _LABEL.match(block.text) or (block.bold and block.kind == PARAGRAPH
+                                         and 0 < len(block.plain.split()) <= BOLD_LEAD_IN_MAX_WORDS):
+            # "a. SSRIs: these medicines…", "**Sleep**: …", "**To apply, send these documents:**": a labelled
+            # paragraph or a bold lead-in is a break to scan by
+            run = index
         if index in references:
             continue  # a reference list is not text to read through
+        if _RULE_LINE.match(block.plain):
+            run = index  # a drawn rule ("____", "* * *") ends a stretch of text as a heading does
+            continue
+        if block.kind == LIST and block.ordered:
+            run = index  # numbered items are scanned by their numbers, as labelled paragraphs are ("3. Stress - …")
+            continue
         words = count_words(block.text) + sum(count_words(i.text) for i in block.items)
         runs[run] += words
         start_line.setdefault(run, block.line)
@@ -237,6 +247,8 @@ def long_text_without_subheading(post: Post, opts: Options) -> Iterable[Hit]:
 @rule("HD008", "first-heading-not-top-level", "headings", "info")
 def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
     """The first heading is not the top level (an H2 or lower opens a post with no title).
+
+    Headings above the H1 with no prose before it (a page builder's banner and tagline, buttons) are page chrome.
 
     Why: the outline should start with the page's topic; starting lower suggests a missing title.
     Fix: start with the H1 (or a front-matter title) and nest the rest under it.
@@ -256,6 +268,10 @@ def first_heading_not_top_level(post: Post, opts: Options) -> Iterable[Hit]:
     if post.title_is_h1 or not any(h.level == 1 for h in post.headings):
         return  # no H1 at all is missing-h1's finding
     first = post.headings[0]
+    h1 = next(i for i, b in enumerate(post.blocks) if b.kind == HEADING and b.level == 1)
+    if not any(b.kind == PARAGRAPH and (len(b.plain.split()) >= BANNER_PROSE_WORDS or b.plain.endswith((".", "!", "?")))
+               for b in post.blocks[:h1]):
+        return  # only headings and buttons above the H1: a page builder's banner ("CITY CLINIC"), not the outline
     if first.level != 1:
         yield Hit(first.line, f"the first heading is an H{first.level}, not the H1", excerpt=first.plain,
                   value=f"H{first.level}", limit="H1", suggestion="Start the post with its H1.")
@@ -292,6 +308,9 @@ def heading_marker_in_html(post: Post, opts: Options) -> Iterable[Hit]:
 
 PSEUDO_HEADING_MAX_WORDS = 12
 # A paragraph opening on a short label and a colon ("Tip 3:", "a. SSRIs (…):These", "Sleep: …").
+BANNER_PROSE_WORDS = 8  # a paragraph this long (or a sentence) above the H1 is text: the headings there are the outline
+BOLD_LEAD_IN_MAX_WORDS = 30  # a bold-only paragraph up to this long is a lead-in the eye stops at
+_RULE_LINE = re.compile(r"^\s*(?:(?:\\?[-_*=~])\s*){3,}$")
 _LABEL = re.compile(r"^\s*(?:[a-z0-9]{1,2}[.)]\s*)?[^\W\d][^.!?:\n]{0,60}:(?!//)", re.IGNORECASE)
 _SENTENCE_END = tuple(".,;:!")
 

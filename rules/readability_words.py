@@ -42,13 +42,16 @@ _EXPLAINED_AFTER = re.compile(
 
 
 def _explained(text: str, start: int, end: int, plain: str) -> bool:
-    """Explained at first use: a gloss right after it, inside a parenthesis, or the plain words nearby."""
+    """Explained at first use: a gloss right after it, inside a parenthesis, or the plain words nearby or
+    earlier in its paragraph."""
     if _EXPLAINED_AFTER.match(text[end:end + 25]):
         return True
     before = text[max(0, start - 40):start]  # "also called" and "(" stand just before the term
     if before.rstrip().endswith("(") or _NAMED_BEFORE.search(before):
         return True
-    window = text[max(0, start - 80): end + 80].lower()
+    # the plain words nearby, or earlier in the same paragraph ("lower back pain… lumbar support"): the reader
+    # has them already
+    window = text[: end + 80].lower()
     first_plain = plain.split(" or ")[0].split(",")[0].lower()
     return first_plain in window
 

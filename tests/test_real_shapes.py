@@ -221,6 +221,35 @@ def test_button_labels_are_not_headings() -> None:
     assert headings(post) == [(1, "Gum Disease")]
 
 
+def test_blocks_a_cms_copy_glued_together_are_paragraphs_again_and_glued_buttons_go() -> None:
+    text = ("Gum Disease\n\nGum disease starts with red gums.It can be stopped early.Shop Mouthwash Now\n\n"
+            "Floss once a day.Did our information help you?Tell us what you think.Subscribe\n\n"
+            "--- SOURCES ---\n\n- Dental guide, 2020.\n")
+    post = make_post(text, "text", "g.txt")
+    assert outline(post) == [("h", 1, "Gum Disease"), ("paragraph", "Gum disease starts with red gums."),
+                             ("paragraph", "It can be stopped early."), ("paragraph", "Floss once a day."),
+                             ("h", 2, "SOURCES"), ("list", ("Dental guide, 2020.",))]
+    assert post.reference_blocks
+
+
+def test_a_footer_phrase_inside_a_sentence_of_the_post_cuts_nothing() -> None:
+    text = ("Gum Disease\n\nGum disease starts with red gums that bleed when you brush.\n"
+            "Please share your feedback with your dentist at every visit.\nFloss once a day.\n")
+    post = make_post(text, "text", "g.txt")
+    assert [b.plain for b in post.blocks][-2:] == ["Please share your feedback with your dentist at every visit.",
+                                                   "Floss once a day."]
+
+
+def test_a_fact_box_copied_flat_is_a_list_of_its_cells_not_prose() -> None:
+    text = ("Gum Disease\n\nGum disease starts with red gums that bleed when you brush.\n"
+            "KEY FACTS\nKey FactsUsually seen inAdultsGender affectedBoth men and womenPrevalenceWorldwide: 20%\n")
+    post = make_post(text, "text", "g.txt")
+    box = post.blocks[-1]
+    assert box.kind == LIST
+    assert [i.plain for i in box.items] == ["Usually seen in", "Adults", "Gender affected", "Both men and women",
+                                            "Prevalence", "Worldwide: 20%"]
+
+
 @pytest.mark.parametrize("name, text", [
     ("robots.txt", "User-agent: *\nDisallow: /wp-admin/\nSitemap: https://example.org/sitemap.xml\n"),
     ("deps.txt", "requests==2.31.0\nclick>=8.1\nlxml~=5.0\n"),

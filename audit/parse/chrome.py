@@ -137,3 +137,99 @@ def is_button_label(line: str) -> bool:
 def is_action_label(line: str) -> bool:
     """A call-to-action button ("Book now", "Pide tu cita"): text, never a heading."""
     return label_key(line) in _labels()[1]
+
+
+@lru_cache(maxsize=1)
+def _footer_pattern() -> re.Pattern[str]:
+    starts = sorted(data()["text"]["footer_starts"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in starts), re.IGNORECASE)
+
+
+def footer_start(line: str) -> int | None:
+    """Where a copied page's footer widget ("Did our information help you?") starts in ``line``, or None.
+
+    It starts a line, follows a sentence, or is glued to the word before ("NOWDid our…"), and opens with a
+    capital; never inside a sentence of the post ("please share your feedback with your doctor")."""
+    for match in _footer_pattern().finditer(line):
+        before = line[: match.start()]
+        opens = match.group(0)[:1].isupper() or not match.group(0)[:1].isalpha()
+        if opens and (not before.strip() or before.rstrip()[-1] in ".!?)" or not before[-1].isspace()):
+            return match.start()
+    return None
+
+
+def is_glued_button(piece: str) -> bool:
+    """A short piece glued to the text ("Buy Now", "Read Here", "Shop Supplements Now"): a button's label."""
+    if is_button_label(piece):
+        return True
+    words = label_key(piece).split()
+    text = data()["text"]
+    return 0 < len(words) <= text["glued_button_words"] and words[-1] in text["glued_button_endings"]
+
+
+_PROSE_TAGS = ("p", "li", "blockquote", "td", "dd")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _link_only_heading(heading: Any) -> bool:
+    """A heading whose whole text is one link to another page: the title of a post card."""
+    links = [a for a in heading.iter("a") if (a.get("href") or "").strip() and not (a.get("href") or "").startswith("#")]
+    if len(links) != 1:
+        return False
+    words = "".join(heading.itertext()).split()
+    return bool(words) and words == "".join(links[0].itertext()).split()
+
+
+def _prose_outside(element: Any, band: Any) -> bool:
+    """True when ``element`` holds prose (a paragraph, item or text run of some words) outside ``band``;
+    headings are labels, not prose."""
+    least = data()["html"]["listing_prose_words"]
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node is band or not isinstance(node.tag, str) or node.tag in _HEADING_TAGS:
+            continue
+        if node.tag in _PROSE_TAGS and len("".join(node.itertext()).split()) >= least:
+            return True
+        if len((node.text or "").split()) >= least or (node is not element and len((node.tail or "").split()) >= least):
+            return True
+        stack.extend(node)
+    return False
+
+
+def drop_post_listings(tree: Any) -> list[str]:
+    """Remove grids of post cards (related or featured posts, a category's latest posts) with their labels.
+
+    A listing is the smallest element holding two or more card titles (headings that are one link to another
+    page).  Its band is the listing and the wrappers around it that hold no prose of their own, only labels
+    ("Featured Articles", "See more articles from Back Pain") and thumbnails; the band goes, unless it holds an
+    <h1> or half of the page's text.  Returns what was dropped.
+    """
+    counts: dict[Any, int] = {}
+    titles = [h for h in tree.iter(*_HEADING_TAGS[1:]) if _link_only_heading(h)]
+    if len(titles) < 2:
+        return []
+    for title in titles:
+        for ancestor in title.iterancestors():
+            counts[ancestor] = counts.get(ancestor, 0) + 1
+    listings = []
+    for title in titles:
+        listing = next((a for a in title.iterancestors() if counts[a] >= 2), None)
+        if listing is not None and listing.tag not in ("body", "html") and not any(listing is l for l in listings):
+            listings.append(listing)
+    total = max(1, text_length(tree))
+    dropped = []
+    for listing in listings:
+        if listing.getparent() is None:
+            continue  # inside a band dropped already
+        band = listing
+        for _ in range(data()["html"]["listing_climb"]):
+            parent = band.getparent()
+            if parent is None or parent.tag in ("body", "html", "main", "article") or _prose_outside(parent, band):
+                break
+            band = parent
+        if next(band.iter("h1"), None) is not None or text_length(band) * 2 >= total:
+            continue
+        dropped.append(f"{band.tag} post listing")
+        remove_keeping_tail(band)
+    return dropped

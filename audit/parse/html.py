@@ -203,7 +203,7 @@ def _content_root(tree: Any, selector: str | None) -> tuple[Any, dict[str, Any]]
         if not found:
             raise ParseError(f"no element matches the selector {selector!r}")
         return found[0], {"element": f"selector {selector}", "dropped": []}
-    dropped = chrome.drop_site_chrome(tree)
+    dropped = chrome.drop_site_chrome(tree) + chrome.drop_post_listings(tree)
     articles = [a for a in tree.iter("article")]
     if articles:
         best = max(articles, key=chrome.text_length)

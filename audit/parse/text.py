@@ -44,12 +44,30 @@ CHROME = re.compile(
 )
 
 
+# A full stop glued to the next sentence ("…secretions.Dengue presents…"): a copy that lost the break between
+# two blocks of the page.  A word glued to the next ("inChildren", "NowDid"): the same at a table cell or button.
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z][a-z][.!?])(?=[A-Z¿¡])")
+_GLUED_WORD = re.compile(r"(?<=[a-z][a-z])(?=[A-Z][a-z])")
+_GLUED_ITEM = re.compile(r"(?<=[\w)][,&:])(?=[A-Z])")  # "count,Thyroid hormone,Vitamin B-12": items run together
+GLUED_TABLE_JOINS = 2  # a line with this many glued words and no sentence of its own is a table copied flat
+# A label between rules ("--- REFERENCES ---", "=== Sources ==="): a heading, not a bullet.
+_DECORATED = re.compile(r"^\s*([-=*_~#]{2,})\s*(\S(?:.*\S)?)\s*\1\s*$")
+
+
+def decorated_heading(line: str) -> str | None:
+    """The label of a line written as a heading between rules ("--- REFERENCES ---"), or None."""
+    match = _DECORATED.match(line)
+    return match.group(2) if match and looks_like_heading(match.group(2)) else None
+
+
 def looks_like_heading(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
         return False
-    if BULLET.match(line) or _REFERENCE_MARKER.match(text):
-        return False
+    if BULLET.match(line) or _REFERENCE_MARKER.match(text) or _GLUED_SENTENCE.search(text):
+        return False  # a line with a sentence ending inside it is text ("…home.Book an appointment")
+    if _GLUED_WORD.search(text) and chrome.is_glued_button(_GLUED_WORD.split(text)[-1]):
+        return False  # a teaser with its button glued on ("To shop for shoesExplore Here"): a link card
     if text[-1] in ".,;:" or text.startswith(("http://", "https://", "<!--")):
         return False
     return text[0].isupper() or text[0].isdigit() or text[0] in "¿¡"
@@ -118,7 +136,7 @@ def parse_text(document: Document, language: str | None = None) -> Post:
     reason = _not_prose(document.source, lines)
     if reason:
         raise NotAPost(reason)
-    paragraphs = _drop_button_labels(_runs(lines))
+    paragraphs = _drop_button_labels(_cut_footers(_runs(lines)))
     # a copy often starts with the page's address on a line of its own: chrome, not prose
     while paragraphs and all(_URL_LINE.match(line) for line in paragraphs[0][1]):
         paragraphs = paragraphs[1:]
@@ -148,7 +166,11 @@ def parse_text(document: Document, language: str | None = None) -> Post:
                     continue
             pending_items = []
         bulletless = False
+        decorated = decorated_heading(run[0]) if len(run) == 1 else None
         standalone = len(run) == 1 and looks_like_heading(run[0]) and not _cta_without_prose(paragraphs, index)
+        if decorated and seen_prose:
+            blocks.append(Block(HEADING, decorated, first, level=2))
+            continue
         if not seen_prose and all(looks_like_heading(line) for line in run):
             # chrome and title lines before the first paragraph ("Return to blogs", a category)
             preamble_headings.extend((first + k, line.strip()) for k, line in enumerate(run) if not CHROME.match(line))
@@ -204,6 +226,47 @@ def _drop_button_labels(runs: list[tuple[int, list[str]]]) -> list[tuple[int, li
         if kept:
             out.append((start, kept))
     return out
+
+
+def _cut_footers(runs: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Runs with a copied page's footer widget cut off: from "Did our information help you?" (``data/chrome.toml``
+    ``footer_starts``), glued to the last sentence or on its own line, to the end of that run."""
+    out = []
+    for first, run in runs:
+        for offset, line in enumerate(run):
+            at = chrome.footer_start(line)
+            if at is not None:
+                run = run[:offset] + ([line[:at]] if line[:at].strip() else [])
+                break
+        if run:
+            out.append((first, run))
+    return out
+
+
+def _pieces(line: str) -> list[str]:
+    """A copied line split where the copy glued blocks together: one piece per glued sentence, buttons
+    ("…range.Buy Now", "Read HereIs …") left out.  A line with no glue is one piece."""
+    text = line.strip()
+    if not _GLUED_SENTENCE.search(text) and not _GLUED_WORD.search(text):
+        return [text]
+    pieces = []
+    for sentence in _GLUED_SENTENCE.split(text):
+        words = [w for w in _GLUED_WORD.split(sentence) if w.strip()]
+        kept = [w for w in words if not chrome.is_glued_button(w)] if len(words) > 1 else words
+        if kept and not (len(words) == 1 and chrome.is_glued_button(words[0]) and pieces):
+            pieces.append("".join(kept).strip())
+    return [p for p in pieces if p]
+
+
+def _glued_table(line: str) -> bool:
+    """A fact box or a list copied flat ("Usually seen inAdultsGender affectedBoth men and women…"): words glued
+    at its cells, and no sentence."""
+    text = line.strip()
+    joins = len(_GLUED_WORD.findall(text)) + len(_GLUED_ITEM.findall(text))
+    sentences = len(re.findall(r"[a-z][.!?](?:\s|$)", text))
+    if re.search(r"\w:(?=[A-Z])", text) and not re.search(r"[.!?]", text):
+        return True  # "Imaging tests:CT scan": a label glued to its value, no sentence: a fact box's row
+    return joins >= GLUED_TABLE_JOINS and sentences * 2 < joins
 
 
 def _ends_lead_in(block: Block) -> bool:
@@ -332,10 +395,14 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
 
     for offset, line in enumerate(run):
         number = first + offset
-        bullet = BULLET.match(line)
         if previous_heading and line.strip().lower() == previous_heading.lower():
             continue  # the same heading again in title case, as CMS copies repeat it
+        if previous_heading and line.strip().lower().startswith(previous_heading.lower()):
+            rest = line.strip()[len(previous_heading):]
+            if rest[:1].isupper():  # the repeat glued to the text under it ("OverviewDengue is…")
+                line = rest
         previous_heading = ""
+        bullet = BULLET.match(line)
         # headings the copy kept inside a run: "SYMPTOMS OF CORNS" (H2), "1. Extreme lows" before its prose (H3)
         level = 2 if _caps_heading(line) and len(run) > 1 else (
             3 if bullet and _numbered_subheading(run, offset, bullet) else 0)
@@ -353,11 +420,23 @@ def _blocks_of_run(first: int, run: list[str]) -> list[Block]:
             items.append(Block(PARAGRAPH, line[bullet.end():].strip(), number))
         else:
             flush_items()
-            if para and not _continues(para[-1], line):
+            if _glued_table(line):
+                flush_para()  # a fact box's cells, one item each: checked like a list, not read as prose
+                cells = [cell.strip(" ,&") for part in _GLUED_ITEM.split(line.strip())
+                         for cell in _GLUED_WORD.split(part) if cell.strip(" ,&")]
+                out.append(Block(LIST, "", number, items=tuple(Block(PARAGRAPH, cell, number) for cell in cells)))
+                continue
+            pieces = _pieces(line)
+            if not pieces:
+                continue
+            if para and (not _continues(para[-1], pieces[0]) or len(pieces) > 1):
                 flush_para()  # a CMS copy puts each paragraph, table cell or lost bullet on a line of its own
-            if not para:
-                para_line = number
-            para.append(line.strip())
+            for k, piece in enumerate(pieces):
+                if k:
+                    flush_para()  # glued blocks of the page: a paragraph each
+                if not para:
+                    para_line = number
+                para.append(piece)
     flush_para()
     flush_items()
     return out
