@@ -376,6 +376,56 @@ def explain(code: str) -> None:
             click.echo(f"  {opt.name} ({opt.type.__name__}, default {opt.default!r}): {opt.help}")
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on.  Only change it when other machines must reach the page: drafts then "
+                   "cross the network unencrypted.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
+@click.option("--isolated", is_flag=True, help="Ignore project configuration files.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
+def serve(port: int, host: str, config_file: str | None, isolated: bool, open_browser: bool) -> None:
+    """Check drafts in the browser: paste or upload a draft and see its score, problems and highlights as you type.
+
+    The page is served from this computer (http://127.0.0.1:8765/ by default); drafts are audited here, in
+    memory, and never saved.  The project's clinic-audit.toml (found from the current folder) applies.
+    """
+    import socket
+
+    from .serve.draft import Auditor
+
+    config = _load_config(["."], {}, config_file, isolated)
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+              + (" (another program uses it; try --port 0)" if getattr(exc, "errno", 0) == 98 else ""))
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    hosts = ["*"] if host in ("0.0.0.0", "::") else sorted({host, *LOOPBACK_NAMES})
+    if host not in LOOPBACK_NAMES and not host.startswith("127."):
+        click.echo(f"clinic-audit: warning: listening on {host}: other machines can reach this page", err=True)
+
+    def ready() -> None:
+        click.echo(f"clinic-audit: checking drafts at {url} (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    from .serve.app import serve as run_server
+
+    run_server(Auditor.from_config(config), sock, hosts, ready)
+
+
 @main.command("config")
 @click.option("--show", is_flag=True, help="Print the merged configuration.")
 @click.option("--path", "for_path", help="Show the settings that apply to this post (per-path overrides).")
