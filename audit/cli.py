@@ -333,14 +333,20 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
 
 @main.command("rules")
 @click.option("--family", help="Only this family.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="markdown prints the table the README embeds.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown prints the table the README embeds.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 def list_rules(family: str | None, fmt: str, as_json: bool) -> None:
     """List every rule: code, name, family, default severity and summary."""
     from .registry import load
+    from .select import did_you_mean
 
-    chosen = [r for r in load() if family is None or r.family == family]
+    registry = load()
+    families = list(dict.fromkeys(r.family for r in registry))
+    if family is not None and family.lower() not in families:
+        raise click.BadParameter(f"no family {family!r}{did_you_mean(family, families)}; the families are "
+                                 f"{', '.join(families)}", param_hint="--family")
+    chosen = [r for r in registry if family is None or r.family == family.lower()]
     if fmt == "markdown":
         click.echo("| code | name | family | severity | what it catches |")
         click.echo("|---|---|---|---|---|")
@@ -364,9 +370,13 @@ def explain(code: str) -> None:
     """Print a rule's full documentation and options."""
     from .registry import load
 
-    r = load().get(code)
+    from .select import did_you_mean
+
+    registry = load()
+    r = registry.get(code)
     if r is None:
-        click.echo(f"clinic-audit: no rule {code!r} (see `clinic-audit rules`)", err=True)
+        hint = did_you_mean(code, [w for rule in registry for w in (rule.code, rule.name)])
+        click.echo(f"clinic-audit: no rule {code!r}{hint} (see `clinic-audit rules`)", err=True)
         sys.exit(ExitCode.ERROR)
     click.echo(f"{r.code} {r.name} ({r.family}, default severity {r.severity})\n")
     click.echo(r.doc)
@@ -424,6 +434,79 @@ def serve(port: int, host: str, config_file: str | None, isolated: bool, open_br
     from .serve.app import serve as run_server
 
     run_server(Auditor.from_config(config), sock, hosts, ready)
+
+
+STARTER_CONFIG = """\
+# clinic-audit settings for every post audited in this folder and below (written by `clinic-audit init`).
+# Every line is optional: delete what you do not need.  `clinic-audit config --show` prints the merged
+# result, `clinic-audit rules` lists every rule and `clinic-audit explain NAME` explains one.
+
+# Who reads the posts: "patient" (reading grade 8 target), "clinician" (grade 12, no jargon rule) or
+# "draft" (patient, less the checks only a published page can meet: canonical, Open Graph, JSON-LD, lang, date).
+profile = "patient"
+
+# Language of posts that do not declare one: "en" or "es".  Left out, it is detected from the text.
+# language = "en"
+
+# Which files in a folder are posts, and which to skip (gitignore-style patterns).
+include = ["*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx"]
+exclude = []  # e.g. ["archive/", "*.draft.md"]
+
+# The article part of HTML pages, when your theme does not wrap it in <article> or <main>.
+# html-selector = ".entry-content"
+
+# Exit code 1 (a failed pre-commit hook or CI step) from this severity up: error, warning, info or never.
+fail-on = "error"
+
+# Your own site's host names: links to them count as internal links.
+[rules.no-internal-links]
+site-hosts = []  # e.g. ["www.sunrise-clinic.example", "sunrise-clinic.example"]
+
+# The clinic's name, address and phone as posts must write them; nothing is checked while they are empty.
+[rules.clinic-nap-mismatch]
+clinic-name = ""
+clinic-address = ""
+clinic-phone = ""
+
+# Posts for clinicians, by path relative to this file.
+# [[overrides]]
+# paths = ["clinicians/**"]
+# profile = "clinician"
+"""
+SCHEMA_FILE = "clinic-audit.schema.json"
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--schema", "with_schema", is_flag=True,
+              help=f"Also write {SCHEMA_FILE} and point the file at it, for completion in editors.")
+def init(directory: str, with_schema: bool) -> None:
+    """Write a commented starter clinic-audit.toml in DIRECTORY (never over an existing one)."""
+    folder = Path(directory)
+    target = folder / "clinic-audit.toml"
+    text = (f"#:schema ./{SCHEMA_FILE}\n" if with_schema else "") + STARTER_CONFIG
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as handle:  # "x": an existing file is never replaced
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{target} already exists; it was left as it is (edit it, or delete it and run init again)")
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror}")
+    click.echo(f"clinic-audit: wrote {target}", err=True)
+    if with_schema:
+        from .config import json_schema
+        from .registry import load
+
+        schema = folder / SCHEMA_FILE
+        if schema.exists():
+            click.echo(f"clinic-audit: {schema} already exists; left as it is", err=True)
+        else:
+            schema.write_text(json.dumps(json_schema(load()), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            click.echo(f"clinic-audit: wrote {schema}", err=True)
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "[tool.clinic-audit" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        click.echo(f"clinic-audit: note: {target} takes precedence over [tool.clinic-audit] in {pyproject}", err=True)
 
 
 @main.command("config")
