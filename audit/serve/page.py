@@ -45,9 +45,11 @@ class Pages:
         row = post_row(post)
         view = html_page.post_view(post, row.scores, self.docs)
         general = {n.number for n in view["general"]}
+        # Within each severity, what can be pointed at in the text comes before what is about the whole post.
+        ordered = sorted(view["notes"], key=lambda n: (n.number in general, n.number))
         return {
             "result": checked, "failure": "", "post": post, "row": row, **view,
-            "problem_groups": problem_groups(view["notes"]),
+            "problem_groups": problem_groups(ordered),
             "in_text": {n.number: n.number not in general for n in view["notes"]},
             "passed_count": sum(len(group["rules"]) for group in checked.passed),
         }
