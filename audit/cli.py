@@ -406,6 +406,12 @@ def serve(port: int, host: str, config_file: str | None, isolated: bool, open_br
     """
     import socket
 
+    try:
+        import starlette  # noqa: F401  (imported here, never on the check path)
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        _fail(f"serve needs {exc.name}, which clinic-audit depends on: reinstall it (pip install --force-reinstall "
+              "clinic-audit, or pipx reinstall clinic-audit)")
     from .serve.draft import Auditor
 
     config = _load_config(["."], {}, config_file, isolated)

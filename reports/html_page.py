@@ -338,10 +338,11 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 # Traffic lights, as Yoast shows them (its 0-10 scores: ≤4 red, 5-7 orange, 8-10 green), on the 0-100 family
-# score: a family with an error is red whatever its score.  Each light has words and a shape, never colour alone.
+# score and in step with the grade letters (green A/B, orange C/D, red F): a family with an error is red whatever
+# its score.  Each light has words and a shape, never colour alone.
 LIGHTS = (
     (80, "green", "Good", "●"),
-    (50, "orange", "Could be better", "▲"),
+    (60, "orange", "Could be better", "▲"),
     (0, "red", "Needs work", "■"),
 )
 

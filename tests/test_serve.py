@@ -213,3 +213,13 @@ def test_check_accepts_the_draft_profile(cli, tmp_path: Path) -> None:
     draft = cli("check", "--isolated", "--select", "seo", "--profile", "draft", str(page))
     assert "missing-lang" in patient.output and "canonical-url" in patient.output
     assert "missing-lang" not in draft.output and "canonical-url" not in draft.output
+
+
+def test_traffic_lights_follow_the_grade_bands_and_turn_red_on_an_error() -> None:
+    from clinic_audit.reports.html_page import light
+
+    assert (light(85).colour, light(85).words) == ("green", "Good")
+    assert (light(70).colour, light(70).words) == ("orange", "Could be better")
+    assert (light(59).colour, light(59).words) == ("red", "Needs work")
+    assert light(95, errors=1).colour == "red"
+    assert len({light(s).shape for s in (85, 70, 59)}) == 3  # a shape each, not only a colour

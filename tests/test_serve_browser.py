@@ -162,6 +162,13 @@ def test_a_pasted_draft_shows_its_problems_first_highlighted_in_the_text_and_wha
     full_page_shot(browser, shots / "serve-pasted-full.png")
     browser.execute_script("document.getElementById('text').scrollIntoView();")
     browser.save_screenshot(str(shots / "serve-pasted-text.png"))
+    browser.set_window_size(420, 900)  # a phone: one column, nothing off the side
+    browser.execute_script("window.scrollTo(0, document.getElementById('result').offsetTop);")
+    widths = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+    browser.save_screenshot(str(shots / "serve-phone.png"))
+    browser.set_window_size(1400, 1000)
+    assert widths[0] <= widths[1], widths
     assert not console_errors(browser)
 
 

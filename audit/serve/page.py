@@ -51,6 +51,9 @@ class Pages:
             "result": checked, "failure": "", "post": post, "row": row, **view,
             "problem_groups": problem_groups(ordered),
             "in_text": {n.number: n.number not in general for n in view["notes"]},
+            # the offending text, unless the message already quotes it
+            "quote": {n.number: bool(n.excerpt) and n.excerpt.rstrip("…").lower()[:40] not in n.message.lower()
+                      for n in view["notes"]},
             "passed_count": sum(len(group["rules"]) for group in checked.passed),
         }
 
