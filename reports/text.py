@@ -45,11 +45,12 @@ class TextReporter(Sink):
             write(self._paint(result.source, "1") + note + "\n")
         blocking = [f for f in result.findings if f.severity is Severity.ERROR]
         others = [f for f in result.findings if f.severity is not Severity.ERROR]
-        if blocking:
+        headed = bool(blocking) and not self.quiet  # --quiet prints findings only (still errors first)
+        if headed:
             write(self._paint(f"  blocking: {plural(len(blocking), 'error')}", "31") + "\n")
         for f in blocking:
             self._finding(f)
-        if blocking and others:
+        if headed and others:
             write(f"  other findings: {plural(len(others), 'finding')}\n")
         for f in others:
             self._finding(f)

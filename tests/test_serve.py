@@ -223,3 +223,25 @@ def test_traffic_lights_follow_the_grade_bands_and_turn_red_on_an_error() -> Non
     assert (light(59).colour, light(59).words) == ("red", "Needs work")
     assert light(95, errors=1).colour == "red"
     assert len({light(s).shape for s in (85, 70, 59)}) == 3  # a shape each, not only a colour
+
+
+def test_serve_says_so_when_its_port_is_taken(cli) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = cli("serve", "--isolated", "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 2
+    assert "cannot listen on 127.0.0.1" in result.output
+
+
+def test_the_project_configuration_applies_to_drafts(tmp_path: Path) -> None:
+    from clinic_audit.config import Config
+
+    (tmp_path / "clinic-audit.toml").write_text('ignore = ["thin-content"]\n[rules.reading-grade]\nmax-grade = 6.0\n',
+                                                encoding="utf-8")
+    auditor = Auditor.from_config(Config.build(load(), tmp_path))
+    checked = auditor.check(document_from_text(DRAFT), Choices())
+    assert not [f for f in checked.post["findings"] if f["name"] == "thin-content"]
+    assert checked.post["targets"]["flesch_kincaid_grade"]["limit"] == 6.0

@@ -89,3 +89,11 @@ def test_rules_refuses_an_unknown_family_and_accepts_f(cli) -> None:
 def test_explain_suggests_the_closest_rule(cli) -> None:
     result = cli("explain", "empty-sectoin")
     assert result.exit_code == 2 and "did you mean empty-section?" in result.output
+
+
+def test_quiet_output_is_findings_only_errors_first(cli, tmp_path: Path) -> None:
+    (tmp_path / "knee.md").write_text(POST, encoding="utf-8")
+    lines = [line for line in cli("check", "--isolated", "--quiet", "--no-suggestions", "knee.md").output.splitlines()
+             if not line.startswith("    > ")]
+    assert lines[1].startswith("knee.md:") and " SC003 error " in lines[1]
+    assert not [line for line in lines if "blocking" in line or "other findings" in line]
