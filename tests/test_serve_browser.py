@@ -130,7 +130,8 @@ def test_a_pasted_draft_shows_its_problems_first_highlighted_in_the_text_and_wha
     started = time.monotonic()
     paste(browser, url, DRAFT)
     wait_for_result(browser)
-    assert time.monotonic() - started < 5  # the debounce and the audit; well under a second on a quiet machine
+    # the debounce and the audit: about 0.4 s on a quiet machine; the bound leaves room for a busy one
+    assert time.monotonic() - started < 10
     result = browser.find_element(By.ID, "result")
     sections = [s.get_attribute("id") for s in result.find_elements(By.CSS_SELECTOR, "section[id]")]
     assert sections.index("problems") < sections.index("good") < sections.index("text")
