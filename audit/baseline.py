@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import replaced
 from .result import PostResult, Sink, Transform
 
 FORMAT_VERSION = 1
@@ -107,13 +107,10 @@ class BaselineWriter(Sink):
     def finish(self) -> None:
         self.entries.sort(key=lambda e: (e["source"], e["line"], e["rule"], e["fingerprint"]))
         data = {"tool": "clinic-audit", "version": __version__, "format": FORMAT_VERSION, "findings": self.entries}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with replaced(self.path) as temporary, open(temporary, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1, ensure_ascii=False)
                 handle.write("\n")
-            os.replace(tmp, self.path)
         except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise BaselineError(f"{self.path}: cannot write the baseline: {exc.strerror or exc}") from None

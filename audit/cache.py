@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,10 @@ Stored = tuple["PostResult", "PostSummary | None"]
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(".clinic-audit") / "cache"
 SUMMARY_KEY = "_summary"  # what the site rules read, stored beside the result's JSON
+MAX_BYTES = 200_000_000  # the cache keeps the most recently used entries within this size...
+MAX_AGE_SECONDS = 30 * 24 * 3600  # ...and none unused for longer than this
+PRUNE_EVERY_SECONDS = 24 * 3600  # pruning walks the cache at most once a day
+PRUNED_STAMP = ".pruned"
 
 
 def result_key(document: "Document", config: "Config") -> str:
@@ -57,7 +62,9 @@ class ResultCache:
         from .siterules import PostSummary
 
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            path = self._path(key)
+            data = json.loads(path.read_text(encoding="utf-8"))
+            os.utime(path)  # used: kept by the pruning, which drops the least recently used entries first
             summary = data.pop(SUMMARY_KEY, None)
             return PostResult.from_dict(data), PostSummary.from_dict(summary) if summary else None
         except FileNotFoundError:
@@ -98,5 +105,40 @@ class ResultCache:
         """Failed inputs are not cached: they are read again next time."""
 
     def finish(self, site_findings: object, penalties: object) -> None:
-        """Nothing to complete: every entry was written when it was audited."""
+        """Every entry was written when it was audited; prune the cache if it is due."""
+        stamp = self.directory / PRUNED_STAMP
+        try:
+            due = not stamp.exists() or time.time() - stamp.stat().st_mtime > PRUNE_EVERY_SECONDS
+            if due and self.directory.is_dir():
+                self.prune()
+                stamp.touch()
+        except OSError as exc:
+            log.debug("cannot prune the cache: %s", exc)
         return None
+
+    def prune(self, max_bytes: int = MAX_BYTES, max_age: float = MAX_AGE_SECONDS) -> tuple[int, int]:
+        """Delete entries unused for ``max_age`` seconds, then the least recently used until the cache fits
+        ``max_bytes``; returns (entries deleted, bytes freed)."""
+        entries = []
+        for sub in os.scandir(self.directory):
+            if sub.is_dir(follow_symlinks=False):
+                for entry in os.scandir(sub.path):
+                    if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+                        info = entry.stat(follow_symlinks=False)
+                        entries.append((info.st_mtime, info.st_size, entry.path))
+        entries.sort(reverse=True)  # newest first
+        now, kept, deleted, freed = time.time(), 0, 0, 0
+        for mtime, size, path in entries:
+            if now - mtime <= max_age and kept + size <= max_bytes:
+                kept += size
+                continue
+            try:
+                os.unlink(path)
+                deleted, freed = deleted + 1, freed + size
+            except OSError:
+                pass
+        return deleted, freed
+
+    def clear(self) -> tuple[int, int]:
+        """Delete every entry; returns (entries deleted, bytes freed)."""
+        return self.prune(max_bytes=0, max_age=0) if self.directory.is_dir() else (0, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any, Iterable, Iterator, NoReturn
 import click
 
 from . import __version__
-from .constants import DEFAULT_DB, FAIL_ON, ExitCode, profiles
+from .constants import DEFAULT_DB, FAIL_ON, HTTP_CACHE, ExitCode, profiles
 from .reports import FORMATS
 
 
@@ -38,6 +39,21 @@ def _load_config(sources: Iterable[str], cli_layer: dict[str, Any], config_file:
 @click.version_option(__version__, prog_name="clinic-audit")
 def main() -> None:
     """Audit clinic blog posts for readability, structure, citations, SEO and trust."""
+    _log_warnings_to_stderr()
+
+
+class _StderrWarnings(logging.Handler):
+    """Warnings from any part of the run, one line each on stderr (where the user is when it runs)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"clinic-audit: warning: {record.getMessage()}", err=True)
+
+
+def _log_warnings_to_stderr() -> None:
+    logger = logging.getLogger("clinic_audit")
+    if not any(isinstance(h, _StderrWarnings) for h in logger.handlers):
+        handler = _StderrWarnings(logging.WARNING)
+        logger.addHandler(handler)
 
 
 @main.command()
@@ -58,11 +74,25 @@ def main() -> None:
 @click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
 @click.option("-j", "--jobs", type=int, default=None,
               help="Worker processes [default: all cores; runs of fewer than 16 posts stay in one process].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the per-post work on a Dask distributed cluster (tcp://host:8786); needs clinic-audit[distributed].")
 @click.option("--crawl", multiple=True, metavar="URL", help="Crawl this site from URL (same host, robots.txt honoured).")
 @click.option("--max-depth", type=click.IntRange(0), default=3, show_default=True, help="Crawl: link depth limit.")
 @click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True, help="Crawl: page limit.")
 @click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
               help="Requests per second per host (0: no limit).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Another host a sitemap, redirect or link may lead to (the audited sites only, by default).")
+@click.option("--include-url", "include_urls", multiple=True, metavar="GLOB",
+              help="Sitemaps and crawls: audit only pages whose URL path matches (e.g. '/blog/*').")
+@click.option("--exclude-url", "exclude_urls", multiple=True, metavar="GLOB",
+              help="Sitemaps and crawls: never audit pages whose URL path matches (crawls still follow their links).")
+@click.option("--wp-type", "wp_types", default="posts", show_default=True, metavar="TYPES",
+              help="WordPress: REST collections to audit, comma-separated (posts, pages, a custom post type).")
+@click.option("--wp-status", type=click.Choice(["publish", "draft", "pending", "private", "future", "any"]),
+              help="WordPress: which statuses [default: any with credentials, else publish].")
+@click.option("--max-requests", type=click.IntRange(1), default=None,
+              help="Requests the whole run may make, link checks included [default: 10 per --max-pages].")
 @click.option("--db", is_flag=False, flag_value=DEFAULT_DB, default=None, metavar="PATH",
               help="Record the run in this SQLite history [default with no PATH: .clinic-audit/history.sqlite].")
 @click.option("--fail-on-regression", is_flag=True, help="With --db: exit 1 when this run has new errors or a lower "
@@ -71,11 +101,14 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write an HTML report to this folder.")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False),
+              help="Also write an Excel workbook (Posts, Findings, Site findings sheets) to this file.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
               help="Report and fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
               help="Record every finding of this run in a baseline file.")
-@click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results.")
+@click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results, and "
+              "download every page again instead of revalidating the ones fetched before.")
 @click.option("--check-links/--no-check-links", default=None,
               help="Fetch the posts' internal links to find broken ones [default: when the run fetches pages].")
 def check(
@@ -108,6 +141,14 @@ def check(
     write_baseline: str | None,
     no_cache: bool,
     check_links: bool | None,
+    allow_hosts: tuple[str, ...],
+    max_requests: int | None,
+    wp_types: str,
+    wp_status: str | None,
+    include_urls: tuple[str, ...],
+    exclude_urls: tuple[str, ...],
+    xlsx_file: str | None,
+    scheduler: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -127,14 +168,23 @@ def check(
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
-                         web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate),
+                         web=WebOptions(crawl=crawl, max_depth=max_depth, max_pages=max_pages, rate=rate,
+                                        allow_hosts=allow_hosts, max_requests=max_requests,
+                                        wp_types=tuple(_split([wp_types])), wp_status=wp_status,
+                                        include_urls=include_urls, exclude_urls=exclude_urls,
+                                        http_cache=None if no_cache else str(config.root / HTTP_CACHE)),
                          check_links=check_links, fail_on_regression=fail_on_regression)
-    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir)
+    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
-                                     color, not no_suggestions, quiet)
+                                     color, not no_suggestions, quiet, db)
+        if xlsx_file:
+            from clinic_audit.reports.xlsx import XlsxSink
+
+            sinks.append(XlsxSink(xlsx_file))
         store, regression = _store(config, sources, crawl, db, no_cache)
-        run = Run(config, options, store, sinks, transforms, regression=regression)
+        run = Run(config, options, store, sinks, transforms, regression=regression,
+                  pool=_dask_pool(config, scheduler or config.effective().get("scheduler")))
         run.watcher = _progress(run, quiet)
         try:
             result = run.execute()
@@ -153,33 +203,23 @@ def _report_stream(output: str | None) -> Iterator[Any]:
     if not output:
         yield sys.stdout
         return
-    import os
-    import tempfile
+    from .atomic import replaced
 
-    target = Path(output)
     try:
-        fd, temporary = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.",
-                                         suffix=".tmp")
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        with replaced(output) as temporary, open(temporary, "w", encoding="utf-8") as stream:
             yield stream
-        os.replace(temporary, target)
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], output: str | None,
-                                write_baseline: str | None, html_dir: str | None) -> None:
+                                write_baseline: str | None, html_dir: str | None, xlsx_file: str | None = None) -> None:
     """Outputs never replace a post: ``-o`` or ``--write-baseline`` naming an input, ``--html`` in or over an input folder."""
     from .web import is_web_source
 
     inputs = [Path(s).resolve() for s in sources if s != "-" and not is_web_source(s)]
     patterns = [p.lower() for p in include]
-    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline)):
+    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline), ("--xlsx", xlsx_file)):
         if not value:
             continue
         target = Path(value).resolve()
@@ -196,6 +236,25 @@ def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], 
                 not ours and target.is_dir() and any(i.is_dir() and target.is_relative_to(i) for i in inputs)
                 and any(Path(f.name.lower()).match(p) for f in target.iterdir() for p in patterns)):
             _fail(f"--html {html_dir} holds posts being audited; write the report to a folder of its own")
+
+
+def _dask_pool(config: Any, scheduler: str | None) -> Any:
+    """A factory for the Dask pool when a scheduler is named (the cluster is contacted when work starts)."""
+    if not scheduler:
+        return None
+    from importlib.util import find_spec
+
+    if find_spec("distributed") is None:
+        _fail('--scheduler needs Dask: pip install "clinic-audit[distributed]"')
+    from .executors import DaskPool
+
+    def start() -> Any:
+        try:
+            return DaskPool(config, scheduler)
+        except OSError as exc:
+            _fail(f"cannot reach the Dask scheduler at {scheduler}: {exc}")
+
+    return start
 
 
 def _fail(message: str) -> NoReturn:
@@ -218,7 +277,8 @@ def _default_jobs() -> int:
 
 
 def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: str | None, baseline_file: str | None,
-             write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool) -> tuple[list[Any], list[Any]]:
+             write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool,
+             db: str | None = None) -> tuple[list[Any], list[Any]]:
     """The run's sinks (the report, the HTML site, a baseline writer) and transforms (a baseline)."""
     from clinic_audit.reports import reporter
 
@@ -239,7 +299,7 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
         from clinic_audit.reports.html import HtmlSink
 
         try:
-            sinks.append(HtmlSink(html_dir, rules=docs))
+            sinks.append(HtmlSink(html_dir, rules=docs, history_source=_score_history(db) if db else None))
         except OSError as exc:
             _fail(f"cannot write the HTML report to {html_dir}: {exc.strerror}")
     transforms: list[Any] = []
@@ -257,13 +317,31 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
     return sinks, transforms
 
 
+def _score_history(db: str) -> Any:
+    """The site score of the recorded runs, oldest first, for the HTML report's chart (read after the run)."""
+    def read() -> list[dict[str, Any]]:
+        from .history import HistoryError, runs
+
+        try:
+            recorded = runs(db, limit=60)
+        except HistoryError:
+            return []
+        return [{"run": r.id, "date": r.started[:10], "score": r.site_score or 0,
+                 "errors": r.error_findings} for r in reversed(recorded)]
+
+    return read
+
+
 def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | None, no_cache: bool) -> tuple[Any, Any]:
     """Where results are kept: the history with --db, else the result cache (unless --no-cache)."""
     if db is not None:
         from .history import HistoryError, Recorder, regression
 
         try:
-            return Recorder(db, [*sources, *(f"--crawl {c}" for c in crawl)]), lambda run_id: regression(db, run_id)
+            from .web import redact
+
+            stored = [redact(s) for s in (*sources, *(f"--crawl {c}" for c in crawl))]  # never a password
+            return Recorder(db, stored), lambda run_id: regression(db, run_id)
         except HistoryError as exc:
             _fail(str(exc))
     if no_cache:
@@ -531,12 +609,15 @@ def show_config(show: bool, for_path: str | None, config_file: str | None) -> No
     click.echo(json.dumps(settings, indent=2, ensure_ascii=False))
 
 
-@main.command("history")
+@main.group("history", invoke_without_command=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
-def history_command(db: str, limit: int, as_json: bool) -> None:
-    """List the recorded runs, newest first."""
+@click.pass_context
+def history_command(ctx: click.Context, db: str, limit: int, as_json: bool) -> None:
+    """List the recorded runs, newest first (`history prune` deletes old ones)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from dataclasses import asdict
 
     from .history import HistoryError, runs
@@ -544,14 +625,138 @@ def history_command(db: str, limit: int, as_json: bool) -> None:
     try:
         found = runs(db, limit)
     except HistoryError as exc:
-        click.echo(f"clinic-audit: {exc}", err=True)
-        sys.exit(ExitCode.ERROR)
+        _fail(str(exc))
     if as_json:
         click.echo(json.dumps([asdict(r) for r in found], indent=2))
         return
     for r in found:
-        click.echo(f"{r.id:>5}  {r.started}  {r.posts:>5} posts  {r.errors:>3} errors  {r.findings:>6} findings  "
-                   f"site score {r.site_score}  {' '.join(r.sources)}")
+        failed = f"  {r.errors} not audited" if r.errors else ""
+        click.echo(f"{r.id:>5}  {r.started}  {r.posts:>5} posts  {r.error_findings:>4} errors  {r.findings:>6} findings"
+                   f"  site score {r.site_score}{failed}  {' '.join(r.sources)}")
+
+
+@history_command.command("prune")
+@click.option("--db", default=DEFAULT_DB, show_default=True, metavar="PATH", help="History database.")
+@click.option("--keep", type=click.IntRange(1), default=30, show_default=True, help="Complete runs to keep (newest).")
+def history_prune(db: str, keep: int) -> None:
+    """Delete all but the newest complete runs (and failed or interrupted ones), then compact the file."""
+    from .history import HistoryError, prune
+
+    try:
+        deleted, freed = prune(db, keep)
+    except HistoryError as exc:
+        _fail(str(exc))
+    click.echo(f"deleted {deleted} run{'s' if deleted != 1 else ''}, freed {freed / 1e6:.1f} MB from {db}")
+
+
+@main.command("sites")
+@click.argument("sites_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="site-reports", show_default=True,
+              help="Folder for one report per site (<out>/<name>/) and the overview (<out>/index.html).")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes per site [default: all cores].")
+@click.option("--rate", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="Requests per second per host (0: no limit).")
+@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any site has new errors or a lower site score.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the overview line.")
+def sites_command(sites_file: str, out_dir: str, jobs: int | None, rate: float, fail_on_regression: bool,
+                  quiet: bool) -> None:
+    """Audit every site a sites.toml names: each with its own configuration, history and report folder, then an
+    overview of all of them (<out>/index.html)."""
+    from clinic_audit.reports.sites import write_overview
+
+    from .sites import SitesError, load_sites
+
+    try:
+        specs = load_sites(sites_file)
+    except SitesError as exc:
+        _fail(str(exc))
+    out = Path(out_dir)
+    rows, failed, regressed = [], False, False
+    for spec in specs:
+        row, ok, fell = _audit_site(spec, Path(sites_file).parent, out, jobs, rate, fail_on_regression)
+        rows.append(row)
+        failed, regressed = failed or not ok, regressed or fell
+        if not quiet:
+            status = row.problem or (f"{row.posts} posts, average {row.average}, site score {row.site_score}, "
+                                     f"{row.errors} errors, {row.warnings} warnings")
+            click.echo(f"{spec.name}: {status}")
+    index = write_overview(out, rows)
+    click.echo(f"clinic-audit: {len(rows)} site{'s' if len(rows) != 1 else ''} audited; overview at {index}", err=True)
+    sys.exit(ExitCode.ERROR if failed else ExitCode.FINDINGS if regressed else ExitCode.OK)
+
+
+def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
+                fail_on_regression: bool) -> tuple[Any, bool, bool]:
+    """One site of a sites file: (its overview row, whether every input was audited, whether it regressed)."""
+    from clinic_audit.reports.html import HtmlSink
+    from clinic_audit.reports.json import JsonReporter
+    from clinic_audit.reports.sites import SiteRow
+
+    from .atomic import replaced
+    from .config import Config, ConfigError
+    from .history import HistoryError, Recorder, regression
+    from .registry import load
+    from .result import Sink, rule_docs
+    from .run import Run, RunOptions
+    from .sources.web import WebOptions
+    from .web import redact
+
+    class Tally(Sink):
+        def __init__(self) -> None:
+            self.posts, self.total, self.errors, self.warnings, self.failures = 0, 0, 0, 0, 0
+            self.first_failure = ""
+
+        def post(self, result: Any) -> None:
+            self.posts, self.total = self.posts + 1, self.total + result.score
+            self.errors += sum(1 for f in result.findings if str(f.severity) == "error")
+            self.warnings += sum(1 for f in result.findings if str(f.severity) == "warning")
+
+        def failure(self, failure: Any) -> None:
+            self.failures += not failure.skipped
+            self.first_failure = self.first_failure or f"{failure.source}: {failure.message}"
+
+        def site(self, findings: list[Any]) -> None:
+            self.errors += sum(1 for f in findings if str(f.severity) == "error")
+            self.warnings += sum(1 for f in findings if str(f.severity) == "warning")
+
+    folder = out / spec.name
+    db = spec.db or folder / "history.sqlite"
+    try:
+        config = Config.build(load(), base, {}, spec.config)
+        folder.mkdir(parents=True, exist_ok=True)
+        recorder = Recorder(db, [redact(s) for s in (*spec.sources, *(f"--crawl {c}" for c in spec.crawl))])
+    except (ConfigError, HistoryError, OSError) as exc:
+        return SiteRow(spec.name, "", 0, None, None, 0, 0, 0, problem=str(exc)), False, False
+    tally = Tally()
+    options = RunOptions(spec.sources, jobs=jobs or _default_jobs(), fail_on_regression=fail_on_regression,
+                         web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
+                                        rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
+                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite")))
+    docs = rule_docs(config.registry)
+    with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
+        sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]
+        result = Run(config, options, recorder, sinks, regression=lambda run_id: regression(db, run_id)).execute()
+    from .history import runs
+
+    latest = next((r for r in runs(db, 1) if r.id == result.run_id), None)
+    row = SiteRow(spec.name, f"{spec.name}/index.html", tally.posts,
+                  round(tally.total / tally.posts) if tally.posts else None,
+                  latest.site_score if latest else None, tally.errors, tally.warnings, tally.failures,
+                  problem=(tally.first_failure or result.nothing_audited) if not tally.posts else "")
+    return row, not (tally.failures or result.nothing_audited), result.regressed
+
+
+@main.command("clean")
+@click.argument("project", type=click.Path(file_okay=False, exists=True), default=".")
+def clean_command(project: str) -> None:
+    """Delete the result cache of a project (.clinic-audit/cache); the next check audits every post again.
+
+    The cache also prunes itself once a day: entries unused for 30 days go, then the least recently used
+    until it holds at most 200 MB."""
+    from .cache import ResultCache
+
+    deleted, freed = ResultCache(Path(project)).clear()
+    click.echo(f"deleted {deleted} cached result{'s' if deleted != 1 else ''} ({freed / 1e6:.1f} MB)")
 
 
 @main.command("diff")

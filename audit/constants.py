@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
 
 FAIL_ON = ("error", "warning", "info", "never")
 DEFAULT_DB = ".clinic-audit/history.sqlite"
+HTTP_CACHE = ".clinic-audit/http-cache.sqlite"  # pages fetched before, revalidated with ETag/Last-Modified
 REPORT_MARKER = ".clinic-audit-report"  # in every --html folder: discovery never audits a report as posts
 
 

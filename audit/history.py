@@ -10,9 +10,10 @@ run killed midway leaves the earlier runs exactly as they were.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -52,6 +53,11 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (run_id, source)
 );
 CREATE INDEX IF NOT EXISTS posts_by_key ON posts(result_key);
+CREATE TABLE IF NOT EXISTS results (
+    result_key TEXT PRIMARY KEY,
+    result TEXT NOT NULL,
+    summary TEXT
+);
 CREATE TABLE IF NOT EXISTS findings (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     source TEXT NOT NULL,
@@ -86,15 +92,22 @@ def result_key(document: "Document", config: "Config") -> str:
 
 
 def site_score(post_scores: Iterable[int], site_findings: Iterable["Finding"], penalties: dict[str, float]) -> int:
-    """The site's score: the mean post score, less the usual per-rule penalties for site findings."""
-    from collections import Counter
+    """The site's score: the mean post score, less each site rule's penalty weighted by the share of posts it
+    involves.
 
-    from .score import rule_penalty
-
+    A site rule costs at most one finding's penalty at its severity (error 20, warning 8, info 2 by default),
+    and only in proportion to the posts it touches: orphan posts on every page cost 8 points, one broken link
+    on 1 post in 50 costs 0.4.  So the score moves with real changes instead of sinking to 0 on a big site
+    with one finding per post (the sum of per-finding penalties it used to be).
+    """
     scores = list(post_scores)
     mean = sum(scores) / len(scores) if scores else 100.0
-    counts = Counter((f.rule, str(f.severity)) for f in site_findings)
-    lost = sum(rule_penalty(float(penalties.get(sev, 0)), n) for (_rule, sev), n in counts.items())
+    total = max(1, len(scores))
+    touched: dict[tuple[str, str], set[str]] = {}
+    for f in site_findings:
+        touched.setdefault((f.rule, str(f.severity)), set()).update(f.sources or (f.source,))
+    lost = sum(float(penalties.get(severity, 0)) * min(1.0, len(posts) / total)
+               for (_rule, severity), posts in touched.items())
     return max(0, round(mean - lost))
 
 
@@ -160,24 +173,31 @@ class Recorder:
             cursor = self.db.execute("INSERT INTO runs (started, version, sources) VALUES (?, ?, ?)",
                                      (_now(), __version__, json.dumps(list(sources))))
         self.run_id = int(cursor.lastrowid or 0)
-        self.pending: list[tuple["PostResult", str, "PostSummary | None"]] = []
+        self.pending: list[tuple["PostResult", str, "PostSummary | None", bool]] = []
         self.posts = 0
         self.errors = 0
         self.scores: list[int] = []
 
     def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
-
         row = self.db.execute(
-            "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id "
-            "WHERE p.result_key = ? AND r.status = 'complete' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
+            "SELECT x.result, x.summary FROM results x WHERE x.result_key = ? AND EXISTS ("
+            "SELECT 1 FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = x.result_key "
+            "AND r.status = 'complete')", (key,)).fetchone()
+        if row is None:  # a history written before results were stored once per key
+            row = self.db.execute(
+                "SELECT p.result, p.summary FROM posts p JOIN runs r ON r.id = p.run_id WHERE p.result_key = ? "
+                "AND r.status = 'complete' AND p.result != '' ORDER BY p.run_id DESC LIMIT 1", (key,)).fetchone()
         if row is None:
             return None
         return PostResult.from_dict(json.loads(row[0])), (PostSummary.from_dict(json.loads(row[1])) if row[1] else None)
 
     def put(self, key: str, result: "PostResult", summary: "PostSummary | None", reused: bool = False) -> None:
-        """Record the post in this run (a reused result is recorded again: each run is complete on its own)."""
-        self.pending.append((result, key, summary))
+        """Record the post in this run (a reused result is recorded again: each run is complete on its own).
+
+        The result's JSON is stored once per key (the ``results`` table), so a nightly run of an unchanged site
+        adds a row per post and its findings, not every post's full result again."""
+        self.pending.append((result, key, summary, reused))
         self.posts += 1
         self.scores.append(result.score)
         if len(self.pending) >= BATCH:
@@ -190,11 +210,13 @@ class Recorder:
         if not self.pending:
             return
         with _transaction(self.db) as db:
-            for result, key, summary in self.pending:
+            for result, key, summary, reused in self.pending:
+                if not reused:
+                    db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                               (key, json.dumps(result.to_dict(), ensure_ascii=False),
+                                json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
                 db.execute("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (self.run_id, result.source, key, result.score, result.grade,
-                            json.dumps(result.to_dict(), ensure_ascii=False),
-                            json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
+                           (self.run_id, result.source, key, result.score, result.grade, "", None))
                 db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", [
                     (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                     for f in result.findings])
@@ -229,6 +251,7 @@ class Run:
     errors: int
     site_score: int | None
     findings: int
+    error_findings: int = 0  # findings of severity error (``errors`` counts inputs that could not be audited)
 
 
 def runs(path: str | Path, limit: int = 20) -> list[Run]:
@@ -236,19 +259,26 @@ def runs(path: str | Path, limit: int = 20) -> list[Run]:
     db = connect(path, create=False)
     rows = db.execute(
         "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
-        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id) FROM runs r "
+        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), "
+        "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error') FROM runs r "
         "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
     db.close()
-    return [Run(r[0], r[1], r[2] or "", json.loads(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+    return [Run(r[0], r[1], r[2] or "", json.loads(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
 
 
 @dataclass(frozen=True)
 class Diff:
+    """What changed from run A to run B, as a change log: posts added and removed, findings new and fixed in
+    posts present in both, findings whose measured value changed, and post scores that moved."""
+
     before: Run
     after: Run
     new: list[dict[str, Any]]
     fixed: list[dict[str, Any]]
-    score_changes: list[tuple[str, int | None, int | None]]  # (source, before, after)
+    score_changes: list[tuple[str, int | None, int | None]]  # (source, before, after), posts in both runs
+    added_posts: list[str] = field(default_factory=list)
+    removed_posts: list[str] = field(default_factory=list)
+    changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (before, after)
 
     @property
     def new_errors(self) -> int:
@@ -265,7 +295,12 @@ class Diff:
 
 
 def diff(path: str | Path, run_a: int | None = None, run_b: int | None = None) -> Diff:
-    """New and fixed findings (matched by source, rule and fingerprint) and score changes from A to B."""
+    """The change log from run A to run B (default: the last two complete runs).
+
+    Findings are matched by source, rule and fingerprint.  A finding of a post that is in only one run is not
+    "new" or "fixed": the post was added or removed.  A new and a fixed finding of the same post and rule
+    whose messages differ only in their numbers ("grade 9.0" -> "grade 8.9") are one changed value.
+    """
     known = {r.id: r for r in runs(path, limit=1_000_000)}
     if run_a is None and run_b is None:
         latest = sorted(known, reverse=True)[:2]
@@ -284,10 +319,38 @@ def diff(path: str | Path, run_a: int | None = None, run_b: int | None = None) -
     a, b = _findings(db, run_a), _findings(db, run_b)  # type: ignore[arg-type]
     scores_a, scores_b = _scores(db, run_a), _scores(db, run_b)  # type: ignore[arg-type]
     db.close()
-    changes = [(s, scores_a.get(s), scores_b.get(s)) for s in sorted(set(scores_a) | set(scores_b))
-               if scores_a.get(s) != scores_b.get(s)]
-    return Diff(known[run_a], known[run_b], [b[k] for k in b if k not in a], [a[k] for k in a if k not in b],  # type: ignore[index]
-                changes)
+    both = set(scores_a) & set(scores_b)
+    in_both = lambda f: f["site"] or f["source"] in both  # noqa: E731  (site findings belong to the site)
+    new = [b[k] for k in b if k not in a and in_both(b[k])]
+    fixed = [a[k] for k in a if k not in b and in_both(a[k])]
+    changed, new, fixed = _changed_values(new, fixed)
+    changes = [(s, scores_a[s], scores_b[s]) for s in sorted(both) if scores_a[s] != scores_b[s]]
+    return Diff(known[run_a], known[run_b], new, fixed, changes,  # type: ignore[index]
+                added_posts=sorted(set(scores_b) - set(scores_a)), removed_posts=sorted(set(scores_a) - set(scores_b)),
+                changed=changed)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _changed_values(new: list[dict[str, Any]], fixed: list[dict[str, Any]]) -> tuple[
+        list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pair a new and a fixed finding of the same post and rule whose messages differ only in numbers."""
+    def shape(f: dict[str, Any]) -> tuple[str, str, str]:
+        return f["source"], f["rule"], _NUMBER.sub("#", f["message"])
+
+    waiting: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for f in fixed:
+        waiting.setdefault(shape(f), []).append(f)
+    changed, still_new = [], []
+    for f in new:
+        match = waiting.get(shape(f))
+        if match:
+            changed.append((match.pop(0), f))
+        else:
+            still_new.append(f)
+    paired = {id(before) for before, _ in changed}
+    return changed, still_new, [f for f in fixed if id(f) not in paired]
 
 
 def regression(path: str | Path, run_id: int) -> bool:
@@ -308,16 +371,48 @@ def _scores(db: sqlite3.Connection, run_id: int) -> dict[str, int]:
 
 
 def describe_diff(d: Diff) -> list[str]:
-    """The diff as text lines for the terminal."""
-    lines = [f"run {d.before.id} ({d.before.started}) -> run {d.after.id} ({d.after.started})"]
-    lines.append(f"site score: {d.before.site_score} -> {d.after.site_score}")
-    for label, items in (("new", d.new), ("fixed", d.fixed)):
-        lines.append(f"{len(items)} {label} finding{'s' if len(items) != 1 else ''}")
+    """The diff as a change log for the terminal."""
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    lines = [f"run {d.before.id} ({d.before.started}) -> run {d.after.id} ({d.after.started})",
+             f"site score: {d.before.site_score} -> {d.after.site_score}"]
+    for label, posts, mark in (("post added", d.added_posts, "+"), ("post removed", d.removed_posts, "-")):
+        if posts:
+            lines.append(count(len(posts), label))
+            lines += [f"  {mark} {source}" for source in posts]
+    for label, items in (("new finding", d.new), ("fixed finding", d.fixed)):
+        lines.append(count(len(items), label))
         for f in items:
-            lines.append(f"  {'+' if label == 'new' else '-'} {f['source']}:{f['line']} {f['rule']} {f['severity']} "
-                         f"{f['message']} [{f['name']}]")
+            lines.append(f"  {'+' if label.startswith('new') else '-'} {f['source']}:{f['line']} {f['rule']} "
+                         f"{f['severity']} {f['message']} [{f['name']}]")
+    if d.changed:
+        lines.append(count(len(d.changed), "changed value"))
+        for before, after in d.changed:
+            lines.append(f"  ~ {after['source']}:{after['line']} {after['rule']} {before['message']} -> {after['message']}")
     if d.score_changes:
-        lines.append(f"{len(d.score_changes)} score change{'s' if len(d.score_changes) != 1 else ''}")
+        lines.append(count(len(d.score_changes), "score change"))
         for source, before, after in d.score_changes:
-            lines.append(f"  {source}: {'-' if before is None else before} -> {'-' if after is None else after}")
+            lines.append(f"  {source}: {before} -> {after}")
     return lines
+
+
+def prune(path: str | Path, keep: int) -> tuple[int, int]:
+    """Delete all but the newest ``keep`` complete runs (and every failed or interrupted run); returns
+    (runs deleted, bytes freed).  Unfinished runs younger than a day are left alone: they may still be running."""
+    db = connect(path, create=False)
+    before = Path(path).stat().st_size
+    keep_ids = [r[0] for r in db.execute(
+        "SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT ?", (keep,)).fetchall()]
+    with _transaction(db):
+        doomed = [r[0] for r in db.execute(
+            "SELECT id FROM runs WHERE (status = 'complete' AND id NOT IN (%s)) OR status IN ('failed', 'interrupted')"
+            % ",".join("?" * len(keep_ids)) if keep_ids else
+            "SELECT id FROM runs WHERE status IN ('complete', 'failed', 'interrupted')", keep_ids).fetchall()]
+        for table in ("findings", "scores", "posts"):
+            db.executemany(f"DELETE FROM {table} WHERE run_id = ?", [(i,) for i in doomed])
+        db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in doomed])
+        db.execute("DELETE FROM results WHERE result_key NOT IN (SELECT result_key FROM posts)")
+    db.execute("VACUUM")
+    db.close()
+    return len(doomed), max(0, before - Path(path).stat().st_size)

@@ -184,6 +184,9 @@ def document_outline(post: Post) -> dict[str, Any]:
         outline["content"] = post.meta["content"]
     if "positions" in post.meta:  # "paragraphs" (Word) or "blocks" (one-line exports): what a finding's line counts
         outline["positions"] = post.meta["positions"]
+    status = post.facts.text("status") or ("draft" if post.facts.value("draft") is True else "")
+    if status and status != "publish":  # a draft (WordPress status, front matter) is labelled in every output
+        outline["status"] = status
     return outline
 
 

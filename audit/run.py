@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Sequence
 
 from .cache import result_key
 from .constants import ExitCode
 from .engine import Outcome, PostTask, audit_task
+from .executors import FutureLike, LocalPool, Pool
 from .result import InputFailure, PostResult, Sink, Transform, Watcher
 from .rule import Finding, Severity
 from .siterules import PostSummary, Site, is_site_rule, run_site_rules
@@ -103,7 +103,7 @@ class Run:
 
     def __init__(self, config: "Config", options: RunOptions, store: Store | None = None,
                  sinks: Sequence[Sink] = (), transforms: Sequence[Transform] = (), watcher: Watcher | None = None,
-                 regression: Callable[[int], bool] | None = None):
+                 regression: Callable[[int], bool] | None = None, pool: "Callable[[], Pool] | None" = None):
         self.config = config
         self.options = options
         self.jobs = cap_jobs(options.jobs)
@@ -113,6 +113,7 @@ class Run:
         self.transforms = list(transforms)
         self.watcher = watcher or Watcher()
         self.regression = regression
+        self.pool = pool  # None: this process for small runs, local worker processes otherwise
         self.site_settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
         # A single file has no site: its summary is not worth computing.
         self.summarise = bool(self.site_settings) and not self.inputs.single_post
@@ -163,7 +164,7 @@ class Run:
 
     def results(self, outcome: RunResult) -> Iterator[PostResult | InputFailure]:
         """Every input's result, in input order: stored ones reused, the others audited by the executor."""
-        executor = Executor(self.config, self.jobs)
+        executor = Executor(self.config, self.jobs, self.pool)
         try:
             for item in self.inputs.documents():
                 if isinstance(item, InputFailure):
@@ -229,29 +230,34 @@ class Slot:
 
 
 class Executor:
-    """Runs post tasks in input order: in this process, or -- once a run proves big enough -- in worker
-    processes, with at most ``jobs * WINDOW_PER_JOB`` tasks in flight.
+    """Runs post tasks in input order with at most ``slots * WINDOW_PER_JOB`` in flight: in this process for a
+    small run (fewer than PARALLEL_FROM posts, decided once the inputs show it), otherwise on a pool.
 
-    The per-post function and its inputs are plain values (``audit_task``, ``PostTask``, ``Config``), so
-    another executor could run them elsewhere.
+    The pool is a ``Pool`` (``executors.py``): local worker processes by default, a Dask cluster with
+    ``--scheduler``.  The per-post function and its inputs are plain values (``audit_task``, ``PostTask``,
+    ``Config``), which is what lets a pool run them anywhere.
     """
 
-    def __init__(self, config: "Config", jobs: int):
+    def __init__(self, config: "Config", jobs: int, pool: "Callable[[], Pool] | None" = None):
         self.config = config
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
-        # (a ready outcome, a future, or a task not started yet, with its slot), in input order
-        self.window: deque[tuple[Outcome | Future[Outcome] | PostTask, Slot]] = deque()
+        self.start = pool or (lambda: LocalPool(config, jobs))
+        self.local_first = pool is None  # a remote pool is used from the first post: it was asked for
+        self.pool: Pool | None = None
+        # (a ready outcome, a pending future, or a task not started yet, with its slot), in input order
+        self.window: deque[tuple[Outcome | _Pending | PostTask, Slot]] = deque()
         self.deferred = 0  # tasks held back while the run is still small
 
     def ready(self, outcome: Outcome, slot: Slot) -> None:
         self.window.append((outcome, slot))
 
     def submit(self, task: PostTask, slot: Slot) -> None:
-        if self.jobs == 1:
+        if self.pool is None and not self.local_first:
+            self.pool = self.start()
+        if self.pool is not None:
+            self.window.append((_Pending(self.pool.submit(task)), slot))
+        elif self.jobs == 1:
             self.window.append((audit_task(task, self.config), slot))
-        elif self.pool is not None:
-            self.window.append((self.pool.submit(_audit_in_worker, task), slot))
         else:
             self.window.append((task, slot))
             self.deferred += 1
@@ -259,18 +265,19 @@ class Executor:
                 self._start_pool()
 
     def _start_pool(self) -> None:
-        self.pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.config,))
-        self.window = deque((self.pool.submit(_audit_in_worker, item), slot) if isinstance(item, PostTask)
-                            else (item, slot) for item, slot in self.window)
+        pool = self.pool = self.start()
+        self.window = deque((_Pending(pool.submit(item)), slot) if isinstance(item, PostTask) else (item, slot)
+                            for item, slot in self.window)
         self.deferred = 0
 
     def finished(self) -> Iterator[tuple[Outcome, Slot]]:
         """Results at the head of the window that are done (or must be waited for, to bound the window)."""
+        limit = (self.pool.slots if self.pool is not None else self.jobs) * WINDOW_PER_JOB
         while self.window:
             head = self.window[0][0]
             if isinstance(head, PostTask):
                 return  # held back until the run is known to be small or big
-            if isinstance(head, Future) and len(self.window) <= self.jobs * WINDOW_PER_JOB and not head.done():
+            if isinstance(head, _Pending) and len(self.window) <= limit and not head.future.done():
                 return
             yield self._pop()
 
@@ -283,23 +290,15 @@ class Executor:
         item, slot = self.window.popleft()
         if isinstance(item, PostTask):
             return audit_task(item, self.config), slot
-        if isinstance(item, Future):
-            return item.result(), slot
+        if isinstance(item, _Pending):
+            return item.future.result(), slot
         return item, slot
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            self.pool.close()
 
 
-_worker_config: "Config | None" = None
-
-
-def _init_worker(config: "Config") -> None:
-    global _worker_config
-    _worker_config = config
-
-
-def _audit_in_worker(task: PostTask) -> Outcome:
-    assert _worker_config is not None, "the pool initializer sets the configuration"
-    return audit_task(task, _worker_config)
+@dataclass(frozen=True)
+class _Pending:
+    future: "FutureLike"

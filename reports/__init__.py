@@ -19,6 +19,7 @@ FORMATS: dict[str, str] = {
     "sarif": "clinic_audit.reports.sarif:SarifReporter",
     "github": "clinic_audit.reports.github:GithubReporter",
     "junit": "clinic_audit.reports.junit:JunitReporter",
+    "csv": "clinic_audit.reports.csv:CsvReporter",
 }
 
 

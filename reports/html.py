@@ -14,7 +14,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from clinic_audit.constants import REPORT_MARKER
 from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
@@ -201,8 +201,10 @@ class HtmlSink(Sink):
     """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
 
     def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None,
-                 rules: RuleDocs | None = None):
+                 rules: RuleDocs | None = None, history_source: Callable[[], list[dict[str, Any]]] | None = None):
+        """``history_source`` is read when the run is over (the run's own point is known only then)."""
         self.writer = HtmlSite(directory, history, rules)
+        self.history_source = history_source
         self.index: Path | None = None
 
     def post(self, result: PostResult) -> None:
@@ -216,6 +218,8 @@ class HtmlSink(Sink):
         self.writer.site(f.to_dict() for f in findings)
 
     def finish(self) -> None:
+        if self.history_source is not None:
+            self.writer.history = list(self.history_source())
         self.index = self.writer.finish()
 
 

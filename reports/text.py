@@ -38,11 +38,13 @@ class TextReporter(Sink):
         self.posts += 1
         self.score_total += result.score
         write = self.stream.write
+        status = (result.document or {}).get("status")
+        draft = f" [{status}]" if status else ""  # a WordPress draft or a front-matter draft, never unmarked
         if result.findings:
             positions = (result.document or {}).get("positions")
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
-            write(self._paint(result.source, "1") + note + "\n")
+            write(self._paint(result.source, "1") + draft + note + "\n")
         blocking = [f for f in result.findings if f.severity is Severity.ERROR]
         others = [f for f in result.findings if f.severity is not Severity.ERROR]
         headed = bool(blocking) and not self.quiet  # --quiet prints findings only (still errors first)
@@ -55,7 +57,7 @@ class TextReporter(Sink):
         for f in others:
             self._finding(f)
         families = ", ".join(f"{name} {value}" for name, value in result.scores.items())
-        label = "" if result.findings else f"{result.source} "
+        label = "" if result.findings else f"{result.source}{draft} "
         if not self.quiet:
             write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
 
@@ -71,20 +73,31 @@ class TextReporter(Sink):
             write(f"    fix: {f.suggestion}\n")
 
     def site(self, findings: list[Any]) -> None:
-        """Site-wide findings, in their own section after the posts."""
+        """Site-wide findings after the posts, grouped by rule (worst and most frequent first) with counts;
+        within a rule, findings about the same target (a broken URL, a shared title) sit together."""
         if not findings:
             return
         write = self.stream.write
-        write(self._paint("site-wide findings", "1") + "\n")
+        write(self._paint(f"site-wide findings ({len(findings)})", "1") + "\n")
+        groups: dict[str, list[Any]] = {}
         for f in findings:
-            self.severities[f.severity] += 1
-            severity = self._paint(str(f.severity), COLOURS[f.severity])
-            write(f"{f.source}:{f.line}:{f.column} {f.rule} {severity} {f.message} [{f.name}]\n")
-            others = [s for s in getattr(f, "sources", ()) if s != f.source]
-            if others:
-                write(f"    also: {', '.join(others)}\n")
-            if self.suggestions and f.suggestion:
-                write(f"    fix: {f.suggestion}\n")
+            groups.setdefault(f.rule, []).append(f)
+        order = sorted(groups.values(), key=lambda g: (-int(g[0].severity), -len(g), g[0].rule))
+        for group in order:
+            first = group[0]
+            severity = self._paint(str(first.severity), COLOURS[first.severity])
+            write(f"{first.rule} {first.name} · {severity} · {len(group)} finding{'s' if len(group) != 1 else ''}\n")
+            shared = len({f.suggestion for f in group}) == 1  # one fix for the group, or one per finding
+            for f in sorted(group, key=lambda f: (f.excerpt, f.source, f.line)):
+                self.severities[f.severity] += 1
+                write(f"  {f.source}:{f.line}:{f.column} {f.message}\n")
+                others = [s for s in getattr(f, "sources", ()) if s != f.source]
+                if others:
+                    write(f"      also: {', '.join(others)}\n")
+                if self.suggestions and f.suggestion and not shared:
+                    write(f"      fix: {f.suggestion}\n")
+            if self.suggestions and first.suggestion and shared:
+                write(f"    fix: {first.suggestion}\n")
         write("\n")
 
     def failure(self, failure: InputFailure) -> None:

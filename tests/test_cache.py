@@ -99,4 +99,35 @@ def test_an_unwritable_cache_is_skipped_and_leaves_no_temporary_files(cli, tmp_p
     monkeypatch.setattr(os, "replace", crash)
     result = cli("check", "-f", "json", str(tmp_path / "a.md"))
     assert result.exit_code == 1 and json.loads(result.stdout)["posts"]
-    assert [p.name for p in (tmp_path / ".clinic-audit" / "cache").rglob("*") if p.is_file()] == [".gitignore"]
+    left = {p.name for p in (tmp_path / ".clinic-audit" / "cache").rglob("*") if p.is_file()}
+    assert left <= {".gitignore", ".pruned"}  # no entry, no temporary file
+
+
+def test_the_cache_prunes_unused_and_least_recently_used_entries(cli, tmp_path):
+    import os
+    import time
+
+    from clinic_audit.cache import ResultCache
+
+    for i in range(6):
+        (tmp_path / f"p{i}.md").write_text(POST.replace("Knee", f"Knee {i}"), encoding="utf-8")
+    cli("check", "--isolated", "-f", "json", str(tmp_path))
+    cache = ResultCache(tmp_path)
+    entries = sorted(cache.directory.glob("*/*.json"))
+    assert len(entries) == 6
+    old = time.time() - 40 * 24 * 3600
+    os.utime(entries[0], (old, old))  # unused for 40 days
+    deleted, _ = cache.prune()
+    assert deleted == 1
+    size = entries[1].stat().st_size
+    deleted, _ = cache.prune(max_bytes=size * 2)
+    assert deleted == 3 and len(list(cache.directory.glob("*/*.json"))) == 2
+
+
+def test_clean_deletes_the_cache_and_the_next_run_audits_again(cli, tmp_path, counted):
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    _check(cli, str(tmp_path / "a.md"))
+    result = cli("clean", str(tmp_path))
+    assert result.exit_code == 0 and "deleted 1 cached result" in result.stdout
+    _check(cli, str(tmp_path / "a.md"))
+    assert len(counted) == 2

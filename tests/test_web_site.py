@@ -84,3 +84,12 @@ def test_unreachable_sitemap_is_one_clear_line(cli):
     assert result.exit_code == 2
     assert "cannot read sitemap" in result.output and "HTTP 404" in result.output
     assert "Traceback" not in result.output
+
+
+def test_text_output_groups_site_findings_by_rule_worst_first_with_counts(cli):
+    with serve(clinic_site()) as site:
+        result = cli("check", f"{site.base}/sitemap.xml", "--rate", "0", "-j", "1", "--isolated", "--no-color")
+    section = result.output.split("site-wide findings", 1)[1]
+    headers = [line for line in section.splitlines() if line.startswith("SI")]
+    assert headers[0] == "SI004 broken-internal-link · error · 2 findings"  # errors first
+    assert section.count("fix: Link to the page's current address") == 1  # one fix line for the group

@@ -6,19 +6,23 @@ work without a second request.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..result import InputFailure
 from ..siterules import LinkStatus, PostSummary
-from ..web import is_web_source
+from ..web import is_web_source, redact, url_credentials
 from ..web import fetch
-from ..web.fetch import Fetcher, Page, WebError
+from ..web.fetch import USER_AGENT, Fetcher, Page, WebError
+from ..web.scope import Scope
 from .document import Document, InputError
 from .files import decode
 
 __all__ = ["WebOptions", "WebSources", "is_web_source"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,29 @@ class WebOptions:
     timeout: float = 15.0
     retries: int = 2
     backoff: float | None = None  # None: fetch.BACKOFF_SECONDS
+    allow_hosts: tuple[str, ...] = ()  # other hosts a sitemap, redirect or link may lead to
+    wp_types: tuple[str, ...] = ("posts",)  # WordPress REST collections (posts, pages, custom post types)
+    wp_status: str | None = None  # None: every status with credentials, else published only
+    include_urls: tuple[str, ...] = ()  # URL path globs to audit (all when empty): "/blog/*"
+    exclude_urls: tuple[str, ...] = ()  # URL path globs never audited (still crawled through): "/", "/tag/*"
 
+    def audits(self, url: str) -> bool:
+        """Whether a page at ``url`` is audited as a post (crawls still follow links through the others)."""
+        from fnmatch import fnmatchcase
+
+        path = urlsplit(url).path or "/"
+        if self.include_urls and not any(fnmatchcase(path, p) for p in self.include_urls):
+            return False
+        return not any(fnmatchcase(path, p) for p in self.exclude_urls)
+    max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
+    http_cache: str | None = None  # an HTTP cache file: unchanged pages are revalidated, not downloaded again
+
+    @property
+    def request_budget(self) -> int:
+        return self.max_requests if self.max_requests is not None else MAX_REQUESTS_PER_PAGE * self.max_pages
+
+
+MAX_REQUESTS_PER_PAGE = 10  # the run's request budget per --max-pages page (robots.txt, sitemaps, link checks)
 
 Fetched = tuple[Document, str]  # a document and the URL it ended at ("" for files, or when it did not move)
 
@@ -42,7 +68,10 @@ class WebSources:
     """The web arguments of one run; the fetcher starts on first use and is closed by ``close()``."""
 
     def __init__(self, sources: Iterable[str], options: WebOptions, max_bytes: int):
-        self.sources = [s for s in sources if is_web_source(s)]
+        web = [s for s in sources if is_web_source(s)]
+        # Credentials written into a URL are used (WordPress) but never shown or stored with the source.
+        self.url_auth = next((c for c in (url_credentials(s) for s in web) if c), None)
+        self.sources = [redact(s) for s in web]
         self.options = options
         self.max_bytes = max_bytes
         self.links: dict[str, LinkStatus] = {}
@@ -61,10 +90,12 @@ class WebSources:
 
             wordpress = next((s for s in self.sources if s.startswith("wordpress+")), "")
             o = self.options
+            seeds = [s.partition("+")[2] if s.startswith("wordpress+") else s for s in self.sources] + list(o.crawl)
             self._fetcher = Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
                                     fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
-                                    auth=credentials() if wordpress else None,
-                                    auth_host=urlsplit(wordpress.partition("+")[2]).netloc)
+                                    auth=(credentials() or self.url_auth) if wordpress else None,
+                                    auth_url=wordpress.partition("+")[2], scope=Scope(seeds, o.allow_hosts),
+                                    max_requests=o.request_budget, http_cache=o.http_cache)
         return self._fetcher
 
     def close(self) -> None:
@@ -79,14 +110,18 @@ class WebSources:
 
     def _source(self, source: str) -> Iterator[Fetched | InputFailure]:
         from ..web.sitemap import is_sitemap_url, page_urls
-        from ..web.wordpress import credentials, is_wordpress, post_pages
+        from ..web.wordpress import credentials, half_set_credentials, is_wordpress, post_pages
 
         try:
             if is_wordpress(source):
-                for url, html in post_pages(self.fetcher, source, credentials() is not None):
+                if half_set_credentials() and not self.url_auth:
+                    log.warning(half_set_credentials())
+                authorised = credentials() is not None or self.url_auth is not None
+                for url, html in post_pages(self.fetcher, source, authorised, self.options.wp_types,
+                                            self.options.wp_status):
                     yield Document(url, html, "html"), ""
             elif is_sitemap_url(source):
-                urls = list(page_urls(self.fetcher, source))
+                urls = [u for u in page_urls(self.fetcher, source) if self.options.audits(u)]
                 self.expected = (self.expected or 0) + len(urls)
                 for page in self.fetcher.get_many(urls):
                     yield self._page(page)
@@ -100,7 +135,9 @@ class WebSources:
 
         try:
             for page in crawl(self.fetcher, start, self.options.max_depth, self.options.max_pages):
-                if page.ok:
+                if page.ok and not self.options.audits(page.url):
+                    self._remember(page)  # crawled through (its links were followed), not audited
+                elif page.ok:
                     yield self._page(page)
                 else:  # a crawled link that fails is a broken link for the site rules, not an input
                     self._remember(page)
@@ -109,6 +146,8 @@ class WebSources:
 
     def _page(self, page: Page) -> Fetched | InputFailure:
         self._remember(page)
+        if page.skipped:
+            return InputFailure(page.url, page.error, skipped=True)
         if not page.ok:
             return InputFailure(page.url, f"cannot fetch: {page.describe()}")
         if not page.is_html:
@@ -120,12 +159,23 @@ class WebSources:
         return Document(page.url, text, "html"), page.final_url
 
     def _remember(self, page: Page) -> None:
-        self.links[page.url] = LinkStatus(page.status, page.redirects, page.final_url, page.error)
+        if not page.skipped:  # a page not fetched by policy is unknown, not broken
+            self.links[page.url] = LinkStatus(page.status, page.redirects, page.final_url, page.error)
 
     def check_links(self, summaries: Iterable[PostSummary]) -> dict[str, LinkStatus]:
         """Fetch the internal links of the posts not fetched yet; returns every known link status."""
-        unknown = {url for post in summaries for url, _ in post.links
-                   if url not in self.links and urlsplit(url).scheme in ("http", "https")}
-        for page in self.fetcher.get_many(sorted(unknown)):
+        from ..web.crawl import robots_for
+
+        unknown = sorted({url for post in summaries for url, _ in post.links
+                          if url not in self.links and urlsplit(url).scheme in ("http", "https")})
+        robots: dict[str, Any] = {}
+        allowed = []
+        for url in unknown:  # robots.txt is honoured for link checks too
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            if origin not in robots:
+                robots[origin] = robots_for(self.fetcher, url)
+            if robots[origin].can_fetch(USER_AGENT, url):
+                allowed.append(url)
+        for page in self.fetcher.get_many(allowed, method="HEAD"):  # HEAD first; GET when HEAD is refused
             self._remember(page)
         return dict(self.links)

@@ -44,11 +44,15 @@ def links_of(page: Page) -> list[str]:
 
 
 def robots_for(fetcher: Fetcher, start: str) -> RobotFileParser:
-    """The site's robots.txt rules (a missing file allows everything; a 401/403 disallows everything)."""
+    """The site's robots.txt rules (a missing file allows everything; 401/403, 429 and 5xx disallow everything)."""
     parts = urlsplit(start)
     robots = RobotFileParser(f"{parts.scheme}://{parts.netloc}/robots.txt")
     page = fetcher.get(robots.url)
-    if page.status in (401, 403):
+    if page.status in (401, 403) or page.status == 429 or page.status >= 500:
+        # 5xx and a 429 that outlasted the retries: the site is struggling or refusing, so nothing is fetched
+        # (Google's convention), rather than treating an unreadable robots.txt as permission for everything.
+        if page.status == 429 or page.status >= 500:
+            log.warning("robots.txt at %s answered %s: fetching nothing from that site", robots.url, page.status)
         robots.disallow_all = True
     elif page.ok:
         robots.parse(page.content.decode("utf-8", errors="replace").splitlines())

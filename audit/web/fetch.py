@@ -13,10 +13,14 @@ import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from .scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ MAX_REDIRECTS = 5
 CONCURRENCY = 8
 RATE_PER_HOST = 10.0  # requests per second; 0 means no limit
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+HTTP_CACHE_BYTES = 500_000_000  # the HTTP cache drops its oldest responses beyond this
 
 
 class WebError(Exception):
@@ -48,6 +53,7 @@ class Page:
     redirects: tuple[tuple[str, int], ...] = ()  # (url, status) of each hop that redirected
     error: str = ""
     headers: dict[str, str] = field(default_factory=dict, compare=False)
+    skipped: bool = False  # not fetched by policy (off the audited site, robots.txt, the request budget)
 
     @property
     def ok(self) -> bool:
@@ -94,10 +100,15 @@ class Fetcher:
         max_redirects: int = MAX_REDIRECTS,
         max_bytes: int = 5_000_000,
         auth: tuple[str, str] | None = None,
-        auth_host: str = "",
+        auth_url: str = "",
         sleep: Callable[[float], None] = time.sleep,
+        scope: "Scope | None" = None,
+        max_requests: int | None = None,
+        http_cache: "str | Path | None" = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
-        """``sleep`` is how the fetcher waits between retries (tests pass one that records the waits)."""
+        """``sleep`` is how the fetcher waits between retries and ``clock`` how it measures deadlines (tests
+        pass fakes); ``scope`` refuses requests off the audited sites; ``max_requests`` bounds the run."""
         import httpx
 
         self.concurrency = max(1, concurrency)
@@ -107,15 +118,25 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.max_bytes = max_bytes
         self.limiter = _HostLimiter(rate)
-        # Credentials go only to the host they were given for, never to a host a redirect points at.
+        # Credentials go only to the origin (scheme, host and port) they were given for: never to another host
+        # a redirect points at, and never over plain HTTP after an https -> http redirect.
         self.auth = auth
-        self.auth_host = auth_host.lower()
+        self.auth_origin = _origin(auth_url) if auth_url else None
+        self.scope = scope
+        self.timeout = timeout
+        self.clock = clock
+        self.budget = max_requests
+        self.requests = 0
+        self._count = threading.Lock()
+        limits = httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency * 2)
         self.client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
             follow_redirects=False,  # followed by hand so every hop is recorded
-            limits=httpx.Limits(max_connections=self.concurrency * 2, max_keepalive_connections=self.concurrency * 2),
+            limits=limits,
             trust_env=False,  # never route a site audit through a proxy picked up from the environment
+            # Never cache what needs credentials (drafts stay off the disk); otherwise revalidate every page.
+            transport=_cached_transport(http_cache, limits) if http_cache and not auth else None,
         )
 
     def __enter__(self) -> "Fetcher":
@@ -127,12 +148,24 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
-    def get(self, url: str, params: dict[str, Any] | None = None) -> Page:
-        """GET ``url``, following up to ``max_redirects`` redirects and retrying 429/5xx with backoff."""
+    def get(self, url: str, params: dict[str, Any] | None = None, method: str = "GET") -> Page:
+        """GET ``url``, following up to ``max_redirects`` redirects and retrying 429/5xx with backoff.
+
+        ``method="HEAD"`` asks for the status only (link checks); a server that refuses HEAD (405, 501) is
+        asked again with GET."""
         hops: list[tuple[str, int]] = []
         current = url
         while True:
-            page = self._get_once(current, params)
+            refused = self.scope.refuses(current) if self.scope is not None else ""
+            if refused:
+                return Page(url, current, 0, redirects=tuple(hops), error=f"not fetched: {refused}", skipped=True)
+            if not self._spend():
+                return Page(url, current, 0, redirects=tuple(hops), skipped=True,
+                            error=f"not fetched: the run's budget of {self.budget} requests is spent")
+            page = self._get_once(current, params, method)
+            if method == "HEAD" and page.status in (405, 501):
+                method = "GET"
+                continue
             if page.status in (301, 302, 303, 307, 308) and "location" in page.headers:
                 hops.append((current, page.status))
                 if len(hops) > self.max_redirects:
@@ -143,7 +176,7 @@ class Fetcher:
                 continue
             return Page(url, current, page.status, page.content, page.content_type, tuple(hops), page.error, page.headers)
 
-    def _get_once(self, url: str, params: dict[str, Any] | None) -> Page:
+    def _get_once(self, url: str, params: dict[str, Any] | None, method: str = "GET") -> Page:
         import httpx
 
         host = urlsplit(url).netloc
@@ -152,9 +185,9 @@ class Fetcher:
             self.limiter.wait(host)
             delay = self.backoff * (2 ** attempt)
             try:
-                auth = self.auth if self.auth and urlsplit(url).netloc.lower() == self.auth_host else None
-                with self.client.stream("GET", url, params=params, auth=auth) as response:
-                    content = self._read_capped(response)
+                auth = self.auth if self.auth and _origin(url) == self.auth_origin else None
+                with self.client.stream(method, url, params=params, auth=auth) as response:
+                    content = self._read_capped(response, self.clock() + self.timeout)
                     headers = {k.lower(): v for k, v in response.headers.items()}
                     status = response.status_code
                 page = Page(url, url, status, content, headers.get("content-type", "").lower(), headers=headers)
@@ -163,6 +196,8 @@ class Fetcher:
                 delay = _retry_after(headers.get("retry-after"), delay)
             except _TooLarge:
                 return Page(url, url, 0, error=f"response is over the {self.max_bytes / 1e6:.1f} MB limit (max-file-size)")
+            except _TooSlow:
+                return Page(url, url, 0, error=f"the server took more than {self.timeout:g} s to send the page")
             except httpx.InvalidURL as exc:
                 return Page(url, url, 0, error=f"invalid URL: {exc}")
             except httpx.HTTPError as exc:
@@ -172,30 +207,69 @@ class Fetcher:
             log.debug("retrying %s in %.2fs (attempt %d)", url, delay, attempt)
             self.sleep(min(delay, MAX_BACKOFF_SECONDS))
 
-    def _read_capped(self, response: Any) -> bytes:
+    def _read_capped(self, response: Any, deadline: float) -> bytes:
+        """The body, up to ``max_bytes`` and until ``deadline``: a server dripping a byte at a time never holds
+        a URL longer than the timeout (httpx's timeout applies to each read, not to the whole body)."""
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise _TooLarge
+            if self.clock() > deadline:
+                raise _TooSlow
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def get_many(self, urls: Iterable[str]) -> Iterator[Page]:
+    def _spend(self) -> bool:
+        """Count one request against the budget; False once it is spent."""
+        with self._count:
+            if self.budget is not None and self.requests >= self.budget:
+                return False
+            self.requests += 1
+            return True
+
+    def get_many(self, urls: Iterable[str], method: str = "GET") -> Iterator[Page]:
         """Fetch every URL with a bounded pool, yielding pages in input order (input is read lazily)."""
         with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch") as pool:
             window: deque[Future[Page]] = deque()
             for url in urls:
-                window.append(pool.submit(self.get, url))
+                window.append(pool.submit(self.get, url, None, method))
                 if len(window) >= self.concurrency * 2:
                     yield window.popleft().result()
             while window:
                 yield window.popleft().result()
 
 
+def _cached_transport(path: "str | Path", limits: Any) -> Any:
+    """An HTTP cache in front of the network (hishel, RFC 9111): a page fetched before is asked for again with
+    If-None-Match / If-Modified-Since, and a 304 serves the stored body, so an unchanged site is not downloaded
+    again the next night.  Responses that forbid storing are never stored."""
+    import httpx
+    from hishel import SqliteStorage
+    from hishel.httpx import CacheTransport
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    storage = SqliteStorage(database_path=str(path), max_size=HTTP_CACHE_BYTES)
+    return CacheTransport(next_transport=httpx.HTTPTransport(limits=limits), storage=storage, rfc=True)
+
+
 class _TooLarge(Exception):
     pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _retry_after(value: str | None, fallback: float) -> float:
