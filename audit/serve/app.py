@@ -1,8 +1,9 @@
 """The ``serve`` web app (Starlette, run by uvicorn): one page, one audit endpoint, loopback only by default.
 
 - ``GET /``: the page (paste box, upload, keyphrase, language, profile).
-- ``POST /audit?name=&profile=&lang=&keyphrase=``: the draft as the raw body (UTF-8 text, or a file's bytes when
-  ``name`` ends in .docx, .md, .html, .txt); answers the result as an HTML fragment the page's script puts in place.
+- ``POST /audit?name=&upload=&profile=&lang=&keyphrase=``: the draft as the raw body -- UTF-8 text (``name``, when
+  given, is the file it was loaded from and says its format), or with ``upload=1`` a file's bytes (.docx, .md,
+  .html, .txt); answers the result as an HTML fragment the page's script puts in place.
 - ``POST /``: the same form without JavaScript (pasted text only), answered with the whole page.
 
 The body is read in memory up to ``MAX_UPLOAD_BYTES`` and never written anywhere; responses are ``no-store``.
@@ -29,7 +30,7 @@ from .page import Pages
 
 
 class TooBig(Exception):
-    pass
+    """The request body is over the upload limit."""
 
 
 async def _body(request: Request, limit: int = MAX_UPLOAD_BYTES) -> bytes:
