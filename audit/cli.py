@@ -72,6 +72,7 @@ def _log_warnings_to_stderr() -> None:
 @click.option("--lang", "language", help="Language of posts that do not declare one (en, es).")
 @click.option("--stdin-format", type=click.Choice(["html", "markdown", "text"]), help="Format of standard input.")
 @click.option("--keyphrase", help="Target keyphrase for the SEO keyphrase rules (overrides front-matter `keyphrase`).")
+@click.option("--synonyms", help="Comma-separated keyphrase synonyms for the keyphrase rules (overrides front-matter `synonyms`).")
 @click.option("-j", "--jobs", type=int, default=None,
               help="Worker processes [default: all cores; runs of fewer than 16 posts stay in one process].")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -109,6 +110,8 @@ def _log_warnings_to_stderr() -> None:
               help="Record every finding of this run in a baseline file.")
 @click.option("--no-cache", is_flag=True, help="Audit every post again instead of reusing unchanged results, and "
               "download every page again instead of revalidating the ones fetched before.")
+@click.option("--check-external", is_flag=True,
+              help="Also ask other sites whether the pages the posts link to are there (HEAD, robots.txt honoured).")
 @click.option("--check-links/--no-check-links", default=None,
               help="Fetch the posts' internal links to find broken ones [default: when the run fetches pages].")
 def check(
@@ -126,6 +129,7 @@ def check(
     language: str | None,
     stdin_format: str | None,
     keyphrase: str | None,
+    synonyms: str | None,
     jobs: int | None,
     crawl: tuple[str, ...],
     max_depth: int,
@@ -149,6 +153,7 @@ def check(
     exclude_urls: tuple[str, ...],
     xlsx_file: str | None,
     scheduler: str | None,
+    check_external: bool,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -165,6 +170,7 @@ def check(
         "html-selector": selector,
         "language": language,
         "keyphrase": keyphrase,
+        "synonyms": synonyms,
     }
     config = _load_config(sources, cli_layer, config_file, isolated)
     options = RunOptions(sources=tuple(sources), jobs=jobs or _default_jobs(), stdin_format=stdin_format,
@@ -173,7 +179,8 @@ def check(
                                         wp_types=tuple(_split([wp_types])), wp_status=wp_status,
                                         include_urls=include_urls, exclude_urls=exclude_urls,
                                         http_cache=None if no_cache else str(config.root / HTTP_CACHE)),
-                         check_links=check_links, fail_on_regression=fail_on_regression)
+                         check_links=check_links, check_external=check_external,
+                         fail_on_regression=fail_on_regression)
     _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,

@@ -43,6 +43,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "language": str,
     "keyphrase": str,
     "scheduler": str,
+    "synonyms": (str, list),  # keyphrase synonyms for every post: a page fact, like `keyphrase`
     "weights": dict,
     "penalties": dict,
     "rules": dict,
@@ -361,6 +362,8 @@ def json_schema(registry: Registry) -> dict[str, Any]:
         "language": {"type": "string", "examples": list(supported()),
                      "description": f"language of posts that declare none ({', '.join(supported())})"},
         "keyphrase": {"type": "string", "description": "target keyphrase for the SEO keyphrase rules"},
+        "synonyms": {"type": ["string", "array"], "items": {"type": "string"},
+                     "description": "keyphrase synonyms for every post (a string or a list)"},
         "scheduler": {"type": "string", "description": "Dask scheduler address (tcp://HOST:8786) to audit on a cluster"},
         "weights": {"type": "object", "description": "family weights of the overall score",
                     "propertyNames": {"enum": families},

@@ -122,7 +122,8 @@ def audit_task(task: PostTask, config: Config) -> Outcome:
     document = task.document
     try:
         effective = config.effective(document.source)
-        post = parse(document, effective.get("html-selector"), effective.get("language"), effective.get("keyphrase"))
+        post = parse(document, effective.get("html-selector"), effective.get("language"), effective.get("keyphrase"),
+                     effective.get("synonyms"))
         check_body(post)
         result = audit_post(post, config)
     except ParseError as exc:

@@ -7,7 +7,6 @@ configuration to each worker once (a process-pool initializer; a Dask ``scatter`
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .engine import Outcome, PostTask, audit_task
@@ -36,6 +35,9 @@ class LocalPool:
     """Worker processes on this machine (``-j``)."""
 
     def __init__(self, config: "Config", jobs: int):
+        # Imported here: multiprocessing costs a one-file check (a pre-commit hook) tens of milliseconds.
+        from concurrent.futures import ProcessPoolExecutor
+
         self.slots = jobs
         self.executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
 

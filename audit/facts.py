@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from .model import Fact, PageFacts, Post
 
-__all__ = ["Fact", "PageFacts", "article_types", "has_front_matter", "is_html_page", "page_facts"]
+__all__ = ["Fact", "PageFacts", "article_types", "has_front_matter", "is_html_page", "page_facts", "synonym_list"]
 
 HEAD_ORIGIN = "head"
 FRONT_MATTER_ORIGIN = "front matter"
@@ -34,8 +35,12 @@ def article_types() -> frozenset[str]:
     return frozenset(t.lower() for t in facts_data()["article_types"])
 
 
-def page_facts(post: Post, keyphrase: str | None = None) -> PageFacts:
-    """Every page fact the post states; a configured ``keyphrase`` (``--keyphrase``) overrides the post's own."""
+def page_facts(post: Post, keyphrase: str | None = None, synonyms: Any = None) -> PageFacts:
+    """Every page fact the post states; a configured ``keyphrase`` and ``synonyms`` (``--keyphrase``,
+    ``--synonyms``, the top-level settings) override the post's own.
+
+    ``synonyms`` is read as a tuple of phrases (a comma-separated string or a list of them).
+    """
     found: dict[str, Fact] = {}
     head_line = _first_line(post, ("<head", "<html")) if post.format == "html" else 1
     if post.format == "html":
@@ -54,7 +59,17 @@ def page_facts(post: Post, keyphrase: str | None = None) -> PageFacts:
                 found[name] = Fact(lowered[key], _front_matter_line(post, key), FRONT_MATTER_ORIGIN)
     if keyphrase:
         found["keyphrase"] = Fact(keyphrase, 1, CONFIGURED_ORIGIN)
+    if synonym_list(synonyms):
+        found["synonyms"] = Fact(synonyms, 1, CONFIGURED_ORIGIN)
+    if "synonyms" in found:
+        found["synonyms"] = replace(found["synonyms"], value=synonym_list(found["synonyms"].value))
     return PageFacts(found, is_html_page(post), has_front_matter(post), head_line)
+
+
+def synonym_list(value: Any) -> tuple[str, ...]:
+    """Keyphrase synonyms as written (a comma-separated string, or a list of them) as a tuple of phrases."""
+    items = value if isinstance(value, (list, tuple)) else [value] if value else []
+    return tuple(part.strip() for item in items for part in str(item).split(",") if part.strip())
 
 
 def is_html_page(post: Post) -> bool:

@@ -21,11 +21,11 @@ log = logging.getLogger(__name__)
 FAMILIES = ("readability", "headings", "sections", "citations", "seo", "trust")
 # The modules of each built-in family, each with a RULES tuple; a family outgrowing one module is split by concept.
 FAMILY_MODULES = {
-    "readability": ("readability",),
+    "readability": ("readability", "readability_style"),
     "headings": ("headings",),
     "sections": ("sections",),
     "citations": ("citations",),
-    "seo": ("seo", "seo_keyphrase", "seo_markup"),
+    "seo": ("seo", "seo_keyphrase", "seo_links", "seo_markup"),
     "trust": ("trust_authorship", "trust_content"),
     "site": ("site",),
 }

@@ -61,6 +61,7 @@ class RunOptions:
     stdin_format: str | None = None
     web: WebOptions = WebOptions()
     check_links: bool | None = None  # None: check internal links when the run fetches pages anyway
+    check_external: bool = False  # ask other sites whether the pages the posts link to are there
     fail_on_regression: bool = False
 
 
@@ -116,7 +117,7 @@ class Run:
         self.pool = pool  # None: this process for small runs, local worker processes otherwise
         self.site_settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
         # A single file has no site: its summary is not worth computing.
-        self.summarise = bool(self.site_settings) and not self.inputs.single_post
+        self.summarise = bool(self.site_settings) and (not self.inputs.single_post or options.check_external)
         self.summaries: list[PostSummary] = []
 
     @property
@@ -208,10 +209,10 @@ class Run:
         """Site rules over the posts' summaries: two or more posts, or pages fetched from a site."""
         if not self.site_settings or not self.summaries:
             return
-        if len(self.summaries) < 2 and not self.inputs.fetches:
+        if len(self.summaries) < 2 and not (self.inputs.fetches or self.options.check_external):
             return
         check = self.options.check_links if self.options.check_links is not None else self.inputs.fetches
-        links = self.inputs.link_statuses(self.summaries, check)
+        links = self.inputs.link_statuses(self.summaries, check, self.options.check_external)
         outcome.site_findings = run_site_rules(Site(tuple(self.summaries), links), self.site_settings)
         shown = outcome.site_findings
         for transform in self.transforms:

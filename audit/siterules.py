@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SHINGLE_WORDS = 5
+MAX_EXTERNAL = 200  # external links kept per post (a page of 150,000 links is not checked link by link)
 SKETCH_SIZE = 64  # bottom-k MinHash sketch: Jaccard estimates within about ±0.1
 _WORD = re.compile(r"\w+")
 
@@ -45,11 +46,13 @@ class PostSummary:
     sketch: tuple[int, ...] = ()  # the smallest SKETCH_SIZE shingle hashes
     words: int = 0
     final_url: str = ""  # where the post's own URL redirected to, when it did
+    external: tuple[tuple[str, int], ...] = ()  # (http(s) URL on another host, line), at most MAX_EXTERNAL
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "title": self.title, "description": self.description, "h1": self.h1,
                 "keyphrase": self.keyphrase, "links": [list(link) for link in self.links],
-                "sketch": list(self.sketch), "words": self.words, "final_url": self.final_url}
+                "sketch": list(self.sketch), "words": self.words, "final_url": self.final_url,
+                "external": [list(link) for link in self.external]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PostSummary":
@@ -57,7 +60,8 @@ class PostSummary:
                    h1=data.get("h1", ""), keyphrase=data.get("keyphrase", ""),
                    links=tuple((str(u), int(n)) for u, n in data.get("links", [])),
                    sketch=tuple(int(h) for h in data.get("sketch", [])), words=int(data.get("words", 0)),
-                   final_url=data.get("final_url", ""))
+                   final_url=data.get("final_url", ""),
+                   external=tuple((str(u), int(n)) for u, n in data.get("external", [])))
 
 
 @dataclass(frozen=True)
@@ -146,19 +150,23 @@ def summarize(post: "Post", url: str | None = None) -> PostSummary:
     if not h1 and post.title_is_h1:
         h1 = post.title
     host = urlsplit(url).netloc.lower()
-    links = []
+    links, external = [], []
     for link in post.links:
         if link.is_fragment or link.href.startswith(("mailto:", "tel:", "javascript:")):
             continue
         target = urldefrag(urljoin(url, link.href)).url
-        if urlsplit(target).netloc.lower() == host:
+        parts = urlsplit(target)
+        if parts.netloc.lower() == host:
             links.append((target, link.line))
+        elif parts.scheme in ("http", "https") and parts.netloc and len(external) < MAX_EXTERNAL:
+            external.append((target, link.line))
     text = " ".join(b.plain for b in post.blocks if b.kind != HEADING)
     words = _WORD.findall(text.lower())
     facts = post.facts  # the same title, description and keyphrase the post's own SEO rules read
     return PostSummary(url=url, title=facts.text("title") or post.title,
                        description=facts.text("description"), h1=h1, keyphrase=facts.text("keyphrase"),
-                       links=tuple(dict.fromkeys(links)), sketch=sketch(words), words=len(words))
+                       links=tuple(dict.fromkeys(links)), sketch=sketch(words), words=len(words),
+                       external=tuple(dict.fromkeys(external)))
 
 
 def sketch(words: list[str], size: int = SKETCH_SIZE) -> tuple[int, ...]:

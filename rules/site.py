@@ -188,5 +188,25 @@ def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
                           value=round(score, 2), limit=opts.threshold, key=f"{a.url} {b.url}")
 
 
+@site_rule("SI009", "broken-external-link", "warning")
+def broken_external_link(site: Site, opts: Options) -> Iterable[SiteHit]:
+    """A link to another site answers with an error (4xx or 5xx) or not at all (checked with `--check-external`).
+
+    Why: a source that no longer answers is a citation patients cannot follow, and a dead link reads as neglect.
+    A warning, not an error: other sites fail for a while and come back, and some refuse automated checks.
+    Fix: link the source's current address (or an archived copy), or replace the source.
+    Bad: a link to a guideline page that now answers 404 Not Found.
+    Good: a link to the guideline's current page, answering 200.
+    """
+    for post in site.posts:
+        for url, line in post.external:
+            status = site.links.get(url)
+            if status is not None and (status.status >= 400 or status.status == 0):
+                what = status.error or f"HTTP {status.status}"
+                yield SiteHit((post.url, url), f"external link to {url} fails: {what}", line=line, excerpt=url,
+                              suggestion="Link the source's current address or an archived copy, or replace it.",
+                              value=status.status, key=url)
+
+
 RULES = (duplicate_title, duplicate_description, duplicate_h1, broken_internal_link, redirect_chain, orphan_post,
-         keyphrase_cannibalization, near_duplicate_post)
+         keyphrase_cannibalization, near_duplicate_post, broken_external_link)

@@ -158,12 +158,12 @@ def test_parallel_jobs_give_the_same_results_in_order(cli, tmp_path):
 
 
 def test_a_few_posts_are_audited_without_starting_workers(cli, tmp_path, monkeypatch):
-    from clinic_audit import executors
+    from clinic_audit import run
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for a handful of posts")
 
-    monkeypatch.setattr(executors, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(run, "LocalPool", no_pool)
     for i in range(3):
         (tmp_path / f"p{i}.md").write_text(CLEAN, encoding="utf-8")
     result = cli("check", "--isolated", "-f", "json", str(tmp_path))  # default --jobs: all cores
@@ -171,7 +171,7 @@ def test_a_few_posts_are_audited_without_starting_workers(cli, tmp_path, monkeyp
 
 
 def test_unchanged_posts_are_read_from_the_cache_without_starting_workers(cli, tmp_path, monkeypatch):
-    from clinic_audit import executors, run
+    from clinic_audit import run
 
     for i in range(run.PARALLEL_FROM + 4):
         (tmp_path / f"p{i:02d}.md").write_text(BROKEN if i % 2 else CLEAN, encoding="utf-8")
@@ -180,7 +180,7 @@ def test_unchanged_posts_are_read_from_the_cache_without_starting_workers(cli, t
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started although every result was cached")
 
-    monkeypatch.setattr(executors, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(run, "LocalPool", no_pool)
     again = json.loads(cli("check", "--isolated", "-f", "json", "-j", "2", str(tmp_path)).output)
     assert again["posts"] == first["posts"]
 

@@ -54,10 +54,12 @@ def test_a_redirect_off_the_site_is_not_followed(cli):
 
 
 def test_an_allowed_extra_host_on_a_private_address_is_still_refused():
-    scope = Scope(["https://clinic.example/"], allowed_hosts=["localhost", "169.254.169.254"])
+    scope = Scope(["https://clinic.example/"], allowed_hosts=["localhost"])
     assert scope.refuses("https://www.clinic.example/blog/") == ""  # www and the default port do not matter
     assert "non-public address" in scope.refuses("http://localhost:6379/")
-    assert "non-public address" in scope.refuses("http://169.254.169.254/latest/meta-data/")
+    anywhere = Scope([], any_public_host=True)  # external link checks
+    assert "non-public address" in anywhere.refuses("http://169.254.169.254/latest/meta-data/")
+    assert "non-public address" in anywhere.refuses("http://127.0.0.1:8080/")
     assert "not the audited site" in scope.refuses("http://elsewhere.example/")
     assert scope.refuses("ftp://clinic.example/") == "not an http(s) URL"
 
@@ -162,3 +164,19 @@ def test_an_unchanged_page_is_revalidated_not_downloaded_again(cli, tmp_path: Pa
         fresh = cli("check", f"{site.base}/p", "-f", "json", "--rate", "0", "--isolated", "--no-cache")
     assert answers == ["200", "304", "200"]  # the second night only revalidated; --no-cache downloads again
     assert json.loads(first.stdout)["posts"] == json.loads(second.stdout)["posts"] == json.loads(fresh.stdout)["posts"]
+
+
+def test_external_links_are_checked_only_when_asked_and_broken_ones_are_warnings(cli, tmp_path: Path):
+    with serve({"/guideline": POST, "/gone": (404, HTML, b"")}) as other:
+        host = other.base.removeprefix("http://").split(":")[0]
+        post = tmp_path / "a.md"
+        post.write_text(f"# Knee care\n\nSee [the guideline]({other.base}/guideline) and [the old one]({other.base}/gone).\n",
+                        encoding="utf-8")
+        offline = cli("check", "--isolated", "-f", "json", str(post), "--fail-on", "never")
+        assert other.paths() == []  # auditing a local file never touches the network unless asked
+        checked = cli("check", "--isolated", "-f", "json", str(post), "--check-external", "--allow-host", host,
+                      "--fail-on", "never")
+    found = [f for f in json.loads(checked.stdout)["site"]["findings"] if f["rule"] == "SI009"]
+    assert [f["sources"][1] for f in found] == [f"{other.base}/gone"] and found[0]["severity"] == "warning"
+    assert "site" not in json.loads(offline.stdout) or not json.loads(offline.stdout)["site"]["findings"]
+    assert sorted(set(other.paths()) - {"/robots.txt"}) == ["/gone", "/guideline"]

@@ -13,7 +13,7 @@ __all__ = ["NotAPost", "ParseError", "check_body", "decide_language", "parse"]
 
 
 def parse(document: Document, html_selector: str | None = None, language: str | None = None,
-          keyphrase: str | None = None) -> Post:
+          keyphrase: str | None = None, synonyms: "str | list[str] | None" = None) -> Post:
     """Parse a decoded document into the model, dispatching on its format, with its page facts filled in."""
     if document.format in ("html", "docx"):
         from .html import parse_html
@@ -27,4 +27,4 @@ def parse(document: Document, html_selector: str | None = None, language: str | 
         from .text import parse_text
 
         post = parse_text(document, language)
-    return replace(post, facts=page_facts(post, keyphrase))
+    return replace(post, facts=page_facts(post, keyphrase, synonyms))

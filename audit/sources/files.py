@@ -34,10 +34,8 @@ def discover(
     A path named explicitly is always audited; folders are filtered by the
     include globs and the gitignore-style exclude patterns.
     """
-    import pathspec
-
     include = list(include)
-    excluded = pathspec.GitIgnoreSpec.from_lines([*exclude, ".clinic-audit/", ".git/"])
+    excluded: "pathspec.GitIgnoreSpec | None" = None  # built for the first folder: named files need none
     seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -49,6 +47,10 @@ def discover(
                 seen.add(str(path))
                 yield Target(str(path), path)
         elif path.is_dir():
+            if excluded is None:
+                import pathspec  # a gitignore matcher: only folders are filtered
+
+                excluded = pathspec.GitIgnoreSpec.from_lines([*exclude, ".clinic-audit/", ".git/"])
             for found in _walk(path, include, excluded, root):
                 if isinstance(found, InputError):
                     yield found

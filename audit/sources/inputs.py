@@ -58,10 +58,14 @@ class Inputs:
         except InputError as exc:
             return InputFailure(exc.source, exc.message)
 
-    def link_statuses(self, summaries: Sequence[PostSummary], check: bool) -> dict[str, LinkStatus]:
-        """What is known of the posts' internal links; with ``check``, the unknown ones are fetched first."""
+    def link_statuses(self, summaries: Sequence[PostSummary], check: bool,
+                      external: bool = False) -> dict[str, LinkStatus]:
+        """What is known of the posts' links; with ``check``, unknown internal links are fetched first, and with
+        ``external``, links to other sites too."""
         if check and any(link for s in summaries for link in s.links):
-            return self.web.check_links(summaries)
+            self.web.check_links(summaries)
+        if external and any(link for s in summaries for link in s.external):
+            self.web.check_external(summaries)
         return dict(self.web.links)
 
     def close(self) -> None:

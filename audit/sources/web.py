@@ -179,3 +179,28 @@ class WebSources:
         for page in self.fetcher.get_many(allowed, method="HEAD"):  # HEAD first; GET when HEAD is refused
             self._remember(page)
         return dict(self.links)
+
+    def check_external(self, summaries: Iterable[PostSummary]) -> dict[str, LinkStatus]:
+        """Ask every other site the posts link to whether the page is there (HEAD first, robots.txt honoured,
+        each URL once per run, only hosts with public addresses, within the run's request budget)."""
+        from ..web.crawl import robots_for
+
+        o = self.options
+        urls = sorted({url for post in summaries for url, _ in post.external if url not in self.links})
+        checker = Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
+                          fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
+                          scope=Scope([], o.allow_hosts, any_public_host=True), max_requests=o.request_budget)
+        try:
+            robots: dict[str, Any] = {}
+            allowed = []
+            for url in urls:
+                origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+                if origin not in robots:
+                    robots[origin] = robots_for(checker, url)
+                if robots[origin].can_fetch(USER_AGENT, url):
+                    allowed.append(url)
+            for page in checker.get_many(allowed, method="HEAD"):
+                self._remember(page)
+        finally:
+            checker.close()
+        return dict(self.links)

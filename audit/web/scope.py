@@ -3,8 +3,8 @@
 A sitemap ``<loc>``, a redirect or a link can name any host, including a cloud metadata address
 (169.254.169.254) or a service on the auditing machine.  The scope allows the hosts the user named (each
 URL given, each crawl start, the WordPress site; ``www.`` and default ports ignored) plus hosts listed with
-``--allow-host``; a listed extra host is still refused when it resolves to a link-local, loopback or private
-address.  Link-local addresses are refused even when named, unless named by address.
+``--allow-host``; a listed host *name* is still refused when it resolves to a link-local, loopback or private
+address (a listed address is taken as meant).  External link checks allow any host with public addresses.
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ def site_key(url: str) -> tuple[str, int | None] | None:
 class Scope:
     """Answers, for every request a run is about to make, whether it stays on the audited sites."""
 
-    def __init__(self, seeds: Iterable[str], allowed_hosts: Iterable[str] = ()):
+    def __init__(self, seeds: Iterable[str], allowed_hosts: Iterable[str] = (), any_public_host: bool = False):
+        """``any_public_host``: every host is allowed as long as it resolves to public addresses (external
+        link checks)."""
         self.sites = {key for key in (site_key(s) for s in seeds) if key is not None}
         self.extra = {h.lower().removeprefix("www.") for h in allowed_hosts}
+        self.any_public_host = any_public_host
         self._checked: dict[str, str] = {}
 
     def refuses(self, url: str) -> str:
@@ -46,11 +49,21 @@ class Scope:
         if key in self.sites:
             return ""
         host = key[0]
-        if host not in self.extra:
+        if host in self.extra and _is_address(host):
+            return ""  # named by its address on the command line: the user meant exactly that machine
+        if host not in self.extra and not self.any_public_host:
             return f"{host} is not the audited site (list it with --allow-host to follow it)"
         if host not in self._checked:
             self._checked[host] = _unsafe_address(host)
         return self._checked[host]
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
 
 
 def _unsafe_address(host: str) -> str:
