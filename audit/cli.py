@@ -533,7 +533,7 @@ STARTER_CONFIG = """\
 # result, `clinic-audit rules` lists every rule and `clinic-audit explain NAME` explains one.
 
 # Who reads the posts: "patient" (reading grade 8 target), "clinician" (grade 12, no jargon rule) or
-# "draft" (patient, less the checks only a published page can meet: canonical, Open Graph, JSON-LD, lang, date).
+# "draft" (patient, less what only a published page can meet: canonical, Open Graph, JSON-LD, lang, date, image).
 profile = "patient"
 
 # Language of posts that do not declare one: "en" or "es".  Left out, it is detected from the text.
