@@ -418,14 +418,20 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
 
 @main.command("rules")
 @click.option("--family", help="Only this family.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="markdown prints the table the README embeds.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown prints the table the README embeds.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 def list_rules(family: str | None, fmt: str, as_json: bool) -> None:
     """List every rule: code, name, family, default severity and summary."""
     from .registry import load
+    from .select import did_you_mean
 
-    chosen = [r for r in load() if family is None or r.family == family]
+    registry = load()
+    families = list(dict.fromkeys(r.family for r in registry))
+    if family is not None and family.lower() not in families:
+        raise click.BadParameter(f"no family {family!r}{did_you_mean(family, families)}; the families are "
+                                 f"{', '.join(families)}", param_hint="--family")
+    chosen = [r for r in registry if family is None or r.family == family.lower()]
     if fmt == "markdown":
         click.echo("| code | name | family | severity | what it catches |")
         click.echo("|---|---|---|---|---|")
@@ -449,9 +455,13 @@ def explain(code: str) -> None:
     """Print a rule's full documentation and options."""
     from .registry import load
 
-    r = load().get(code)
+    from .select import did_you_mean
+
+    registry = load()
+    r = registry.get(code)
     if r is None:
-        click.echo(f"clinic-audit: no rule {code!r} (see `clinic-audit rules`)", err=True)
+        hint = did_you_mean(code, [w for rule in registry for w in (rule.code, rule.name)])
+        click.echo(f"clinic-audit: no rule {code!r}{hint} (see `clinic-audit rules`)", err=True)
         sys.exit(ExitCode.ERROR)
     click.echo(f"{r.code} {r.name} ({r.family}, default severity {r.severity})\n")
     click.echo(r.doc)
@@ -459,6 +469,135 @@ def explain(code: str) -> None:
         click.echo("\nOptions:")
         for opt in r.options:
             click.echo(f"  {opt.name} ({opt.type.__name__}, default {opt.default!r}): {opt.help}")
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on.  Only change it when other machines must reach the page: drafts then "
+                   "cross the network unencrypted.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this config file.")
+@click.option("--isolated", is_flag=True, help="Ignore project configuration files.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
+def serve(port: int, host: str, config_file: str | None, isolated: bool, open_browser: bool) -> None:
+    """Check drafts in the browser: paste or upload a draft and see its score, problems and highlights as you type.
+
+    The page is served from this computer (http://127.0.0.1:8765/ by default); drafts are audited here, in
+    memory, and never saved.  The project's clinic-audit.toml (found from the current folder) applies.
+    """
+    import socket
+
+    try:
+        import starlette  # noqa: F401  (imported here, never on the check path)
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        _fail(f"serve needs {exc.name}, which clinic-audit depends on: reinstall it (pip install --force-reinstall "
+              "clinic-audit, or pipx reinstall clinic-audit)")
+    from .serve.draft import Auditor
+
+    config = _load_config(["."], {}, config_file, isolated)
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+              + (" (another program uses it; try --port 0)" if getattr(exc, "errno", 0) == 98 else ""))
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    hosts = ["*"] if host in ("0.0.0.0", "::") else sorted({host, *LOOPBACK_NAMES})
+    if host not in LOOPBACK_NAMES and not host.startswith("127."):
+        click.echo(f"clinic-audit: warning: listening on {host}: other machines can reach this page", err=True)
+
+    def ready() -> None:
+        click.echo(f"clinic-audit: checking drafts at {url} (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    from .serve.app import serve as run_server
+
+    run_server(Auditor.from_config(config), sock, hosts, ready)
+
+
+STARTER_CONFIG = """\
+# clinic-audit settings for every post audited in this folder and below (written by `clinic-audit init`).
+# Every line is optional: delete what you do not need.  `clinic-audit config --show` prints the merged
+# result, `clinic-audit rules` lists every rule and `clinic-audit explain NAME` explains one.
+
+# Who reads the posts: "patient" (reading grade 8 target), "clinician" (grade 12, no jargon rule) or
+# "draft" (patient, less what only a published page can meet: canonical, Open Graph, JSON-LD, lang, date, image).
+profile = "patient"
+
+# Language of posts that do not declare one: "en" or "es".  Left out, it is detected from the text.
+# language = "en"
+
+# Which files in a folder are posts, and which to skip (gitignore-style patterns).
+include = ["*.md", "*.markdown", "*.html", "*.htm", "*.txt", "*.docx"]
+exclude = []  # e.g. ["archive/", "*.draft.md"]
+
+# The article part of HTML pages, when your theme does not wrap it in <article> or <main>.
+# html-selector = ".entry-content"
+
+# Exit code 1 (a failed pre-commit hook or CI step) from this severity up: error, warning, info or never.
+fail-on = "error"
+
+# Your own site's host names: links to them count as internal links.
+[rules.no-internal-links]
+site-hosts = []  # e.g. ["www.sunrise-clinic.example", "sunrise-clinic.example"]
+
+# The clinic's name, address and phone as posts must write them; nothing is checked while they are empty.
+[rules.clinic-nap-mismatch]
+clinic-name = ""
+clinic-address = ""
+clinic-phone = ""
+
+# Posts for clinicians, by path relative to this file.
+# [[overrides]]
+# paths = ["clinicians/**"]
+# profile = "clinician"
+"""
+SCHEMA_FILE = "clinic-audit.schema.json"
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--schema", "with_schema", is_flag=True,
+              help=f"Also write {SCHEMA_FILE} and point the file at it, for completion in editors.")
+def init(directory: str, with_schema: bool) -> None:
+    """Write a commented starter clinic-audit.toml in DIRECTORY (never over an existing one)."""
+    folder = Path(directory)
+    target = folder / "clinic-audit.toml"
+    text = (f"#:schema ./{SCHEMA_FILE}\n" if with_schema else "") + STARTER_CONFIG
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as handle:  # "x": an existing file is never replaced
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{target} already exists; it was left as it is (edit it, or delete it and run init again)")
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror}")
+    click.echo(f"clinic-audit: wrote {target}", err=True)
+    if with_schema:
+        from .config import json_schema
+        from .registry import load
+
+        schema = folder / SCHEMA_FILE
+        if schema.exists():
+            click.echo(f"clinic-audit: {schema} already exists; left as it is", err=True)
+        else:
+            schema.write_text(json.dumps(json_schema(load()), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            click.echo(f"clinic-audit: wrote {schema}", err=True)
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and "[tool.clinic-audit" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        click.echo(f"clinic-audit: note: {target} takes precedence over [tool.clinic-audit] in {pyproject}", err=True)
 
 
 @main.command("config")

@@ -20,7 +20,7 @@ from .constants import FAIL_ON, profiles
 from .language import code_of, supported
 from .registry import Registry
 from .rule import Options, Rule, Severity
-from .select import is_selected
+from .select import did_you_mean, is_selected, selector_words
 
 T = TypeVar("T")
 FAIL_ON_CHOICES = FAIL_ON
@@ -279,7 +279,8 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
                 raise ConfigError(f"{where}: overrides 'paths' must be a list of glob strings")
             continue
         if key not in KEYS:
-            raise ConfigError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
+            raise ConfigError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})"
+                              + did_you_mean(key, KEYS))
         expected = KEYS[key]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             name = _TYPE_NAMES.get(expected, getattr(expected, "__name__", str(expected)))
@@ -314,6 +315,7 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
             if not _selector_known(selector, registry):
                 raise ConfigError(
                     f"{where}: '{key}' entry '{selector}' matches no rule code, code prefix, name or family"
+                    + did_you_mean(selector, selector_words(registry))
                 )
     families = set(registry.families)
     for key in ("weights",):
@@ -330,7 +332,8 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
     for key, settings in data.get("rules", {}).items():
         r = registry.get(key)
         if r is None:
-            raise ConfigError(f"{where}: rules: unknown rule '{key}' (see `clinic-audit rules`)")
+            hint = did_you_mean(key, [w for r in registry for w in (r.code, r.name)])
+            raise ConfigError(f"{where}: rules: unknown rule '{key}' (see `clinic-audit rules`){hint}")
         if not isinstance(settings, dict):
             raise ConfigError(f"{where}: rules.{key} must be a table of options")
         for opt_name, value in settings.items():
@@ -343,8 +346,9 @@ def validate(data: Mapping[str, Any], registry: Registry, where: str, in_overrid
                 continue
             option = r.option(opt_name)
             if option is None:
-                allowed = ", ".join(["severity", *(o.name for o in r.options)])
-                raise ConfigError(f"{label}: unknown option '{opt_name}' (allowed: {allowed})")
+                names = ["severity", *(o.name for o in r.options)]
+                raise ConfigError(f"{label}: unknown option '{opt_name}' (allowed: {', '.join(names)})"
+                                  + did_you_mean(opt_name, names))
             try:
                 option.validate(value)
             except ValueError as exc:
@@ -363,3 +367,78 @@ def _selector_known(selector: str, registry: Registry) -> bool:
     if selector.upper() == "ALL" or selector in registry.families:
         return True
     return any(r.code.startswith(selector.upper()) or r.name == selector.lower() for r in registry)
+
+
+# JSON Schema of a configuration file, built from the same KEYS and rule options ``validate`` checks, so editors
+# that read ``#:schema`` (Even Better TOML / taplo) or a ``$schema`` complete and check what the validator does.
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
+
+
+def _option_schema(option: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"description": option.help}
+    kind = _JSON_TYPES.get(option.type, "string")
+    schema["type"] = kind
+    if option.default is not None and not callable(option.default):
+        schema["default"] = option.default
+    if option.choices:
+        if kind == "array":
+            schema["items"] = {"enum": list(option.choices)}
+        else:
+            schema["enum"] = list(option.choices)
+    return schema
+
+
+def json_schema(registry: Registry) -> dict[str, Any]:
+    """The configuration's JSON Schema (draft 2020-12): keys, profiles, families, every rule and its options."""
+    from .rule import Severity as _Severity
+
+    families = list(registry.families)
+    severities = [str(s) for s in (_Severity.ERROR, _Severity.WARNING, _Severity.INFO)]
+    selector = {"type": "string", "description": "a rule code, code prefix, kebab-case name, family, or ALL"}
+    rules: dict[str, Any] = {}
+    for r in registry:
+        properties: dict[str, Any] = {"severity": {"enum": severities, "description": "this rule's severity"}}
+        properties.update({o.name: _option_schema(o) for o in r.options})
+        table = {"type": "object", "description": f"{r.code} {r.name}: {r.summary}", "properties": properties,
+                 "additionalProperties": False}
+        rules[r.code] = table
+        rules[r.name] = {"$ref": f"#/$defs/rules/properties/{r.code}"}
+    settings: dict[str, Any] = {
+        "profile": {"enum": sorted(profiles()), "description": "audience profile (default patient)"},
+        "select": {"type": "array", "items": selector, "description": "rules to run (default ALL)"},
+        "extend-select": {"type": "array", "items": selector, "description": "rules added to the selection"},
+        "ignore": {"type": "array", "items": selector, "description": "rules to skip; ignore wins a tie"},
+        "fail-on": {"enum": list(FAIL_ON_CHOICES), "description": "lowest severity that makes the exit code 1"},
+        "include": {"type": "array", "items": {"type": "string"}, "description": "file globs audited in folders"},
+        "exclude": {"type": "array", "items": {"type": "string"}, "description": "gitignore-style patterns skipped"},
+        "html-selector": {"type": "string", "description": "CSS selector of the article in HTML pages"},
+        "language": {"type": "string", "examples": list(supported()),
+                     "description": f"language of posts that declare none ({', '.join(supported())})"},
+        "keyphrase": {"type": "string", "description": "target keyphrase for the SEO keyphrase rules"},
+        "synonyms": {"type": ["string", "array"], "items": {"type": "string"},
+                     "description": "keyphrase synonyms for every post (a string or a list)"},
+        "scheduler": {"type": "string", "description": "Dask scheduler address (tcp://HOST:8786) to audit on a cluster"},
+        "weights": {"type": "object", "description": "family weights of the overall score",
+                    "propertyNames": {"enum": families},
+                    "additionalProperties": {"type": "number", "minimum": 0}},
+        "penalties": {"type": "object", "description": "points a finding of each severity costs",
+                      "propertyNames": {"enum": list(DEFAULT_PENALTIES)}, "additionalProperties": {"type": "number"}},
+        "rules": {"$ref": "#/$defs/rules"},
+        "max-file-size": {"type": "integer", "description": "bytes; larger inputs are not audited"},
+        "max-score-with-errors": {"type": "integer", "description": "score cap of a post with an error"},
+    }
+    override = {"type": "object", "required": ["paths"], "additionalProperties": False,
+                "properties": {"paths": {"type": "array", "items": {"type": "string"},
+                                         "description": "globs relative to the configuration file"},
+                               **{k: v for k, v in settings.items()}}}
+    assert set(settings) | {"overrides"} == set(KEYS), "the schema and KEYS must name the same keys"
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "clinic-audit configuration (clinic-audit.toml, or [tool.clinic-audit] in pyproject.toml)",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {**settings, "overrides": {"type": "array", "items": override,
+                                                 "description": "per-path settings"}},
+        "$defs": {"rules": {"type": "object", "description": "per-rule options, by code or name",
+                            "properties": rules, "additionalProperties": False}},
+    }

@@ -25,3 +25,21 @@ def is_selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> boo
     best_select = max((specificity(rule, s) for s in select), default=0)
     best_ignore = max((specificity(rule, s) for s in ignore), default=0)
     return best_select > 0 and best_select > best_ignore
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean SC002?)`` for the closest known code, name or family, or "" when none is close."""
+    import difflib
+
+    known = list(dict.fromkeys(candidates))
+    folded = {c.lower(): c for c in known}
+    close = difflib.get_close_matches(word.lower(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]}?)" if close else ""
+
+
+def selector_words(rules: Iterable[Rule]) -> list[str]:
+    """Every word a selector may use: rule codes, kebab names and families (for did-you-mean hints)."""
+    words: list[str] = []
+    for r in rules:
+        words.extend((r.code, r.name, r.family))
+    return words

@@ -5,7 +5,8 @@
 - ``disable-next-line`` silences them on the next non-blank line;
 - ``disable-file`` silences them in the whole post.
 
-A directive that silences nothing is itself reported (``unused-suppression``).
+A directive that silences nothing is itself reported (``unused-suppression``); a directive naming a code or
+name no rule has is a warning with the closest rule ("did you mean SC002?"), not "silences nothing".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .model import Post, Suppression
-from .rule import Finding
+from .rule import Finding, Severity, fingerprint
 
 DIRECTIVE = re.compile(
     r"<!--\s*clinic-audit:\s*(disable-file|disable-next-line|disable)\b\s*([\w\-,\s]*?)\s*-->", re.IGNORECASE
@@ -79,8 +80,39 @@ def _directives(post: Post) -> tuple[Suppression, ...]:
     return tuple(find_directives(post.lines))
 
 
+def unknown_codes(post: Post, known: Iterable[str]) -> list[Finding]:
+    """A warning for each code or name in a directive that names no rule, with the closest one."""
+    from .internal import unused_suppression
+    from .select import did_you_mean
+
+    words = list(known)
+    folded = {w.lower() for w in words}
+    out = []
+    for directive in directives(post):
+        for code in directive.codes:
+            if code.lower() in folded:
+                continue
+            text = post.lines[directive.line - 1].strip() if directive.line <= len(post.lines) else ""
+            out.append(Finding(
+                source=post.source, line=directive.line, column=max(1, post.column_of(directive.line, code)),
+                rule=unused_suppression.code, name=unused_suppression.name, family=unused_suppression.family,
+                severity=Severity.WARNING,
+                message=f"'{code}' in this '{directive.kind}' comment names no rule{did_you_mean(code, words)}",
+                excerpt=text[:160], suggestion="Use a code or name from `clinic-audit rules`.",
+                fingerprint=fingerprint(unused_suppression.code, post.section_path(directive.line), f"{code}@{text}"),
+            ))
+    return out
+
+
+def _known_words() -> list[str]:
+    from .registry import load
+
+    return [w for r in load() for w in (r.code, r.name)]
+
+
 def apply(post: Post, findings: Iterable[Finding]) -> tuple[list[Finding], list[Suppression]]:
-    """Drop suppressed findings; return the rest and the directives that silenced nothing."""
+    """Drop suppressed findings; return the rest (plus a warning per unknown code) and the directives that silenced
+    nothing (a directive naming an unknown code is reported by its warning instead)."""
     active = regions(post)
     used: set[int] = set()
     kept = []
@@ -92,4 +124,10 @@ def apply(post: Post, findings: Iterable[Finding]) -> tuple[list[Finding], list[
             kept.append(finding)
     unused_lines = {region.directive.line for i, region in enumerate(active) if i not in used}
     unused = [d for d in directives(post) if d.line in unused_lines or d not in {r.directive for r in active}]
+    if directives(post):
+        unknown = unknown_codes(post, _known_words())
+        if unknown:
+            misnamed = {f.line for f in unknown}
+            kept.extend(unknown)
+            unused = [d for d in unused if d.line not in misnamed]
     return kept, unused

@@ -91,6 +91,31 @@ def history_points(history: Iterable[dict[str, Any]]) -> list[Point]:
     ]
 
 
+def environment() -> Any:
+    """The Jinja2 environment of every HTML page clinic-audit renders (the report, and the ``serve`` page)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("clinic_audit.reports", "templates"),
+        autoescape=True,  # post content is untrusted: everything is escaped unless marked safe
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(plural=plural, letter=letter_for, severities=SEVERITIES)
+    env.filters["family"] = family_label
+    return env
+
+
+def script_and_hash(env: Any, name: str) -> tuple[Any, str]:
+    """A page's one inline script (a template rendered once) and the CSP hash that allows exactly it."""
+    from markupsafe import Markup
+
+    text = env.get_template(name).render()
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return Markup(text), f"sha256-{digest}"
+
+
 class HtmlSite:
     """Writes the report directory from post dicts: one page per post at once, the index at the end."""
 
@@ -113,27 +138,13 @@ class HtmlSite:
 
     def _environment(self) -> Any:
         if self._env is None:
-            from jinja2 import Environment, PackageLoader, StrictUndefined
-
-            self._env = Environment(
-                loader=PackageLoader("clinic_audit.reports", "templates"),
-                autoescape=True,  # post content is untrusted: everything is escaped unless marked safe
-                undefined=StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
-            self._env.globals.update(plural=plural, letter=letter_for, severities=SEVERITIES)
-            self._env.filters["family"] = family_label
+            self._env = environment()
         return self._env
 
     def _script_and_hash(self) -> tuple[str, str]:
         """The report's one inline script and its CSP hash."""
         if self._script is None:
-            from markupsafe import Markup
-
-            text = self._environment().get_template("report.js").render()
-            digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-            self._script = (Markup(text), f"sha256-{digest}")
+            self._script = script_and_hash(self._environment(), "report.js")
         return self._script
 
     def _render(self, template: str, path: Path, **context: Any) -> None:
@@ -145,10 +156,6 @@ class HtmlSite:
         )
         path.write_text(html, encoding="utf-8")
 
-    def _docs(self, code: str) -> dict[str, Any] | None:
-        """A rule's documentation, as the run handed it over (none for a run rendered without it)."""
-        return self.rules(code) if self.rules is not None else None
-
     # -- the sink protocol, on dicts -----------------------------------------------------------------
 
     def add(self, post: dict[str, Any]) -> str:
@@ -156,27 +163,8 @@ class HtmlSite:
         self._environment()
         name = page_name(str(post.get("source", "")), self._taken)
         row = self.summary.add(post, f"{POSTS_DIR}/{name}")
-        blocks, notes, general = html_page.build_text(post)
-        codes = list(dict.fromkeys(n.rule for n in notes))
-        families = [
-            {"name": family, "score": score, "grade": letter_for(score),
-             "counts": {s: sum(1 for n in notes if n.family == family and n.severity == s) for s in SEVERITIES}}
-            for family, score in row.scores.items()
-        ]
-        self._render(
-            "post.html",
-            self.directory / POSTS_DIR / name,
-            post=post,
-            row=row,
-            families=families,
-            blocks=blocks,
-            notes=notes,
-            by_number={n.number: n for n in notes},
-            general=general,
-            outline=html_page.build_outline(blocks),
-            metrics=html_page.build_metrics(post, blocks, notes),
-            rules=[(code, self._docs(code)) for code in codes],
-        )
+        self._render("post.html", self.directory / POSTS_DIR / name, post=post, row=row,
+                     **html_page.post_view(post, row.scores, self.rules))
         return row.page
 
     def failure(self, failure: dict[str, str]) -> None:

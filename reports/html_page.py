@@ -335,3 +335,54 @@ def slug(text: str, limit: int = 60) -> str:
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _SLUG.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-") or "post"
+
+
+# Traffic lights, as Yoast shows them (its 0-10 scores: ≤4 red, 5-7 orange, 8-10 green), on the 0-100 family
+# score and in step with the grade letters (green A/B, orange C/D, red F): a family with an error is red whatever
+# its score.  Each light has words and a shape, never colour alone.
+LIGHTS = (
+    (80, "green", "Good", "●"),
+    (60, "orange", "Could be better", "▲"),
+    (0, "red", "Needs work", "■"),
+)
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str
+    words: str
+    shape: str
+
+
+def light(score: int, errors: int = 0) -> Light:
+    """The traffic light of a 0-100 score (red when the family has an error)."""
+    if errors:
+        return Light("red", LIGHTS[-1][2], LIGHTS[-1][3])
+    for floor, colour, words, shape in LIGHTS:
+        if score >= floor:
+            return Light(colour, words, shape)
+    return Light("red", LIGHTS[-1][2], LIGHTS[-1][3])
+
+
+def post_view(post: dict[str, Any], scores: dict[str, int], docs: Any = None) -> dict[str, Any]:
+    """Everything the post view (``post_parts.html``) shows of one post dict: the one renderer of a post, used by
+    the report's post pages and by the ``serve`` page.  ``docs`` maps a rule code to its documentation."""
+    from .summary import SEVERITIES, letter_for
+
+    blocks, notes, general = build_text(post)
+    codes = list(dict.fromkeys(n.rule for n in notes))
+    families = []
+    for family, score in scores.items():
+        counts = {s: sum(1 for n in notes if n.family == family and n.severity == s) for s in SEVERITIES}
+        families.append({"name": family, "score": score, "grade": letter_for(score), "counts": counts,
+                         "light": light(score, counts["error"])})
+    return {
+        "families": families,
+        "blocks": blocks,
+        "notes": notes,
+        "by_number": {n.number: n for n in notes},
+        "general": general,
+        "outline": build_outline(blocks),
+        "metrics": build_metrics(post, blocks, notes),
+        "rules": [(code, docs(code) if docs is not None else None) for code in codes],
+    }

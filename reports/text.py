@@ -1,4 +1,10 @@
-"""The terminal report: ``path:line:col CODE message`` grouped by post, a score line per post, a summary."""
+"""The terminal report: ``path:line:col CODE message`` grouped by post, a score line per post, a summary.
+
+When a post has errors (the near-certain defects that fail ``--fail-on error``) they come first, under a
+"blocking" heading, and the rest follows under "other findings"; each finding line keeps its one-line shape, so
+tools that read ``path:line:col CODE`` are not affected.  A finding whose message does not quote the offending
+text is followed by it (``  > …``), as ruff's and Vale's full formats show the source.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,10 @@ from collections import Counter
 from typing import IO, Any
 
 from clinic_audit.result import InputFailure, PostResult, Sink
+from clinic_audit.controls import printable
 from clinic_audit.rule import Finding, Severity
 
-from clinic_audit.controls import printable
+from .summary import plural
 
 COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -39,7 +46,16 @@ class TextReporter(Sink):
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
             write(self._paint(printable(result.source), "1") + draft + note + "\n")
-        for f in result.findings:
+        blocking = [f for f in result.findings if f.severity is Severity.ERROR]
+        others = [f for f in result.findings if f.severity is not Severity.ERROR]
+        headed = bool(blocking) and not self.quiet  # --quiet prints findings only (still errors first)
+        if headed:
+            write(self._paint(f"  blocking: {plural(len(blocking), 'error')}", "31") + "\n")
+        for f in blocking:
+            self._finding(f)
+        if headed and others:
+            write(f"  other findings: {plural(len(others), 'finding')}\n")
+        for f in others:
             self._finding(f)
         families = ", ".join(f"{printable(name)} {value}" for name, value in result.scores.items())
         label = "" if result.findings else f"{printable(result.source)}{draft} "
@@ -75,16 +91,19 @@ class TextReporter(Sink):
                 write(f"    fix: {printable(first.suggestion)}\n")
         write("\n")
 
-    def _finding(self, f: Finding, also: list[str] | None = None) -> None:
-        """One ``path:line:col CODE severity message [name]`` record (post text and names made printable)."""
+    def _finding(self, f: Finding) -> None:
+        """One ``path:line:col CODE severity message [name]`` record, the offending text when the message does
+        not quote it, and the fix (post text and names made printable)."""
+        write = self.stream.write
         self.severities[f.severity] += 1
         severity = self._paint(str(f.severity), COLOURS[f.severity])
-        self.stream.write(f"{printable(f.source)}:{f.line}:{f.column} {printable(f.rule)} {severity} "
-                          f"{printable(f.message)} [{printable(f.name)}]\n")
-        if also:
-            self.stream.write(f"    also: {', '.join(map(printable, also))}\n")
+        write(f"{printable(f.source)}:{f.line}:{f.column} {printable(f.rule)} {severity} "
+              f"{printable(f.message)} [{printable(f.name)}]\n")
+        excerpt = " ".join(f.excerpt.split())
+        if excerpt and excerpt.rstrip("…").lower()[:40] not in f.message.lower():
+            write(self._paint(f"    > {printable(excerpt)}", "2") + "\n")
         if self.suggestions and f.suggestion:
-            self.stream.write(f"    fix: {printable(f.suggestion)}\n")
+            write(f"    fix: {printable(f.suggestion)}\n")
 
     def failure(self, failure: InputFailure) -> None:
         if failure.skipped:
@@ -98,13 +117,13 @@ class TextReporter(Sink):
     def finish(self) -> None:
         if self.quiet:
             return
-        counts = ", ".join(f"{self.severities[s]} {s}{'s' if s is not Severity.INFO and self.severities[s] != 1 else ''}"
+        counts = ", ".join(plural(self.severities[s], str(s)) if s is not Severity.INFO else f"{self.severities[s]} info"
                            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
         total = sum(self.severities.values())
         average = f", average score {round(self.score_total / self.posts)}" if self.posts else ""
-        line = f"{self.posts} post{'s' if self.posts != 1 else ''} audited, {total} finding{'s' if total != 1 else ''} ({counts}){average}"
+        line = f"{plural(self.posts, 'post')} audited, {plural(total, 'finding')} ({counts}){average}"
         if self.failures:
-            line += f"; {len(self.failures)} input{'s' if len(self.failures) != 1 else ''} could not be audited"
+            line += f"; {plural(len(self.failures), 'input')} could not be audited"
         if self.skipped:
             line += f"; {len(self.skipped)} skipped (not a post)"
         self.stream.write(line + "\n")

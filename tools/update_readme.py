@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+SCHEMA = README.parent / "audit" / "data" / "config.schema.json"
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
 
 
@@ -23,6 +24,14 @@ def main() -> None:
     _, tail = rest.split(END, 1)
     README.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
     print(f"README rule table: {table.count(chr(10)) - 1} rules")
+    # The configuration's JSON Schema is built from the same rules and options (tests/test_init.py checks it).
+    import json
+
+    from clinic_audit.config import json_schema
+    from clinic_audit.registry import load
+
+    SCHEMA.write_text(json.dumps(json_schema(load()), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"configuration schema: {SCHEMA}")
 
 
 if __name__ == "__main__":
