@@ -298,8 +298,10 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
 
         class _Notices(Sink):  # the report goes to a file or a machine format: say on stderr what was not audited
             def failure(self, failure: InputFailure) -> None:
+                from .controls import printable
+
                 what = "skipped: " if failure.skipped else ""
-                click.echo(f"clinic-audit: {failure.source}: {what}{failure.message}", err=True)
+                click.echo(f"clinic-audit: {printable(failure.source)}: {what}{printable(failure.message)}", err=True)
 
         sinks.append(_Notices())
     if html_dir:

@@ -239,13 +239,14 @@ class Post:
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         """Every prose sentence, in order."""
-        from .textstats import split_sentences
+        from .textstats import NewlineIndex, split_sentences
 
         out: list[Sentence] = []
         for i in self.prose_indexes:
             block = self.blocks[i]
+            breaks = NewlineIndex(block.text)  # one per block: counting per sentence was quadratic
             for offset, text in split_sentences(block.text):
-                out.append(Sentence(" ".join(text.split()), block.line + block.text.count("\n", 0, offset), i))
+                out.append(Sentence(" ".join(text.split()), block.line + breaks.before(offset), i))
         return tuple(out)
 
     @cached_property

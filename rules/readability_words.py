@@ -11,6 +11,7 @@ from typing import Iterable
 from clinic_audit.model import PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule, rule_data
 from clinic_audit.textscan import TextIndex
+from clinic_audit.textstats import NewlineIndex
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +87,7 @@ def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
     form_to_term = _jargon_forms(tuple(terms))
     seen: set[str] = set()
     blocks = list(_text_blocks(post))
+    breaks: dict[int, NewlineIndex] = {}
     for i, start, end in TextIndex([block.text for block in blocks]).phrases(form_to_term):
         block = blocks[i]
         word = block.text[start:end]
@@ -96,7 +98,7 @@ def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
         plain = terms[term]
         if _explained(block.text, start, end, plain):
             continue
-        line = block.line + block.text.count("\n", 0, start)
+        line = block.line + _line_breaks(breaks, i, block.text).before(start)
         yield Hit(line, f"'{word}' may be unfamiliar to patients; say '{plain}' or explain it at first use",
                   excerpt=word, value=word, suggestion=f"Use '{plain}', or explain '{word}' the first time it appears.",
                   key=term)
@@ -135,14 +137,24 @@ def plain_word(post: Post, opts: Options) -> Iterable[Hit]:
         return
     form_to_term = _jargon_forms(tuple(terms))
     blocks = list(_text_blocks(post))
+    breaks: dict[int, NewlineIndex] = {}
     for i, start, end in TextIndex([block.text for block in blocks]).phrases(form_to_term):
         block = blocks[i]
         word = block.text[start:end]
         term = form_to_term.get(word.lower(), "")
         if term:
-            line = block.line + block.text.count("\n", 0, start)
+            line = block.line + _line_breaks(breaks, i, block.text).before(start)
             yield Hit(line, f"'{word}': say '{terms[term]}'", excerpt=word, value=word,
                       suggestion=f"Use '{terms[term]}'.", key=f"{term}@{line}")
 
 
 RULES = (medical_jargon, plain_word)
+
+
+
+def _line_breaks(cache: dict[int, NewlineIndex], index: int, text: str) -> NewlineIndex:
+    """Block ``index``'s line breaks, indexed once per rule run (counting them per match was quadratic)."""
+    found = cache.get(index)
+    if found is None:
+        found = cache[index] = NewlineIndex(text)
+    return found

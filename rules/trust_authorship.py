@@ -13,7 +13,7 @@ import re
 from typing import Iterable
 
 from clinic_audit.model import Post
-from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.rule import Hit, Option, Options, iso_date, rule
 
 from .trust_content import any_of, mentions, rx
 from .trust_signals import Signal, authors, data, dates, reviewers
@@ -35,7 +35,8 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
 
 
-_TODAY = Option("today", str, "", "Date to measure age from, YYYY-MM-DD (empty: the real today; set it for reproducible runs).")
+_TODAY = Option("today", str, "", "Date to measure age from, YYYY-MM-DD (empty: the real today; set it for reproducible runs).",
+                check=iso_date)
 
 
 @rule("TR001", "missing-byline", "trust", "warning")

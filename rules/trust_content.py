@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from clinic_audit.model import CODE, HEADING, LIST, TABLE, Block, Post
 from clinic_audit.rule import Hit, Option, Options, rule
 from clinic_audit.textscan import TextIndex
-from clinic_audit.textstats import split_sentences
+from clinic_audit.textstats import NewlineIndex, split_sentences
 
 from .trust_signals import data, lines_matching, text_lines
 
@@ -57,9 +57,10 @@ def _units(post: Post) -> Iterator[tuple[int, str, Block]]:
             yield block.line, block.plain, block
         else:  # list items, quotes: split into sentences too, so a question stays a question
             for part in (block.items if block.kind == LIST else (block,)):
+                breaks = NewlineIndex(part.text)
                 for offset, text in split_sentences(part.text):
                     if text.strip():
-                        yield part.line + part.text.count("\n", 0, offset), " ".join(text.split()), part
+                        yield part.line + breaks.before(offset), " ".join(text.split()), part
 
 
 def units_matching(post: Post, *patterns: re.Pattern[str]) -> list[tuple[int, str, Block]]:
@@ -282,15 +283,21 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     if locale not in locales:
         raise ValueError(f"option 'locale' must be auto or one of {', '.join(locales)}, got {opts.locale!r}")
     resources = locales[locale]
-    if mentions(post, any_of(resources["resources"])):
+    if mentions(post, any_of(resources["resources"])) or _links_to_crisis_help(post, any_of(crisis["resource_links"])):
         return
     trigger = any_of(crisis["triggers"])
     found = [(line, text, match) for line, text in lines_matching(post, trigger) for match in trigger.finditer(text)]
     in_outline = any(trigger.search(text) for text in (post.title, *(h.plain for h in post.headings)))
-    if found and (in_outline or len(found) >= crisis["min_mentions"]):
+    # Mentions count by line: one teaser line naming "postpartum depression" three times is one mention.
+    if found and (in_outline or len({line for line, _, _ in found}) >= crisis["min_mentions"]):
         line, text, match = found[0]
         yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
                   key="missing-crisis-resources", suggestion=resources["suggestion"])
+
+
+def _links_to_crisis_help(post: Post, pattern: re.Pattern[str]) -> bool:
+    """A link to a crisis or suicide-prevention page (by its address or its text) is a crisis resource."""
+    return any(pattern.search(link.href) or pattern.search(link.text) for link in post.links)
 
 
 @lru_cache(maxsize=1)

@@ -124,3 +124,14 @@ def test_a_run_left_running_for_a_day_is_marked_interrupted(tmp_path: Path):
     history.Recorder(db, ["posts"])
     assert [row[0] for row in sqlite3.connect(db).execute("SELECT status FROM runs ORDER BY id")] == \
         ["interrupted", "running"]
+
+
+def test_a_file_name_that_is_not_utf8_is_audited_and_written_everywhere(cli, tmp_path: Path):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (Path(os.fsdecode(bytes(folder) + b"/caf\xe9.md"))).write_text(CLEAN, encoding="utf-8")
+    out, report, db = tmp_path / "out.json", tmp_path / "report", tmp_path / "h.sqlite"
+    result = cli("check", "--isolated", str(folder), "-f", "json", "-o", str(out), "--html", str(report), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert [p["source"] for p in json.loads(out.read_text(encoding="utf-8"))["posts"]] == [f"{folder}/caf\\xe9.md"]
+    assert (report / "index.html").is_file() and history.runs(db)[0].posts == 1

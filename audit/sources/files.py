@@ -45,7 +45,7 @@ def discover(
         if path.is_file():
             if str(path) not in seen:
                 seen.add(str(path))
-                yield Target(str(path), path)
+                yield Target(display_name(str(path)), path)
         elif path.is_dir():
             if excluded is None:
                 import pathspec  # a gitignore matcher: only folders are filtered
@@ -56,11 +56,11 @@ def discover(
                     yield found
                 elif str(found) not in seen:
                     seen.add(str(found))
-                    yield Target(str(found), found)
+                    yield Target(display_name(str(found)), found)
         elif path.exists():
-            yield InputError(raw, "not a regular file or folder")
+            yield InputError(display_name(raw), "not a regular file or folder")
         else:
-            yield InputError(raw, "no such file or folder")
+            yield InputError(display_name(raw), "no such file or folder")
 
 
 def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", root: Path) -> Iterator[Path | InputError]:
@@ -75,7 +75,7 @@ def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append, followlinks=True):
         while unreadable:
             error = unreadable.pop()
-            yield InputError(str(error.filename or dirpath), f"cannot read the folder: {error.strerror}")
+            yield InputError(display_name(str(error.filename or dirpath)), f"cannot read the folder: {error.strerror}")
         here = Path(dirpath)
         real = os.path.realpath(here)
         if real in seen:
@@ -93,7 +93,17 @@ def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", 
             if any(lowered.match(pattern) for pattern in patterns) and not excluded.match_file(_rel(candidate, root)):
                 yield candidate
     for error in unreadable:
-        yield InputError(str(error.filename or folder), f"cannot read the folder: {error.strerror}")
+        yield InputError(display_name(str(error.filename or folder)), f"cannot read the folder: {error.strerror}")
+
+
+def display_name(name: str) -> str:
+    """A file name every output can hold: bytes that are not UTF-8 (kept by Python as lone surrogates) are
+    shown as ``\\xe9``; the file itself is still read through its real path."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _rel(path: Path, root: Path) -> str:
