@@ -12,7 +12,7 @@ from clinic_audit.parse import parse
 from clinic_audit.result import PostResult
 from clinic_audit.sources import Document
 from conftest import FIXTURES
-from test_rule_fixtures import Fixture, audit_fixture, load_fixture
+from fixture_harness import Fixture, audit_fixture, load_fixture
 
 POSTS = FIXTURES / "posts"
 RENDITIONS = ("sciatica.txt", "sciatica.md", "sciatica.html")

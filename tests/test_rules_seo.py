@@ -14,22 +14,9 @@ import pytest
 from clinic_audit.registry import load
 from clinic_audit.rules.seo_words import title_pixels
 from conftest import make_post
-from test_rules_trust import assert_marked_findings, family_fixtures, find, missing_twins, uncovered_rules
+from fixture_harness import find
 
 FAMILY = "seo"
-
-
-@pytest.mark.parametrize("path", family_fixtures(FAMILY), ids=lambda p: p.name)
-def test_fixture_reports_exactly_the_marked_findings(path: Path) -> None:
-    assert_marked_findings(path)
-
-
-def test_every_seo_rule_has_a_failing_and_a_clean_fixture() -> None:
-    assert uncovered_rules(FAMILY) == []
-
-
-def test_every_failing_seo_fixture_has_a_clean_twin() -> None:
-    assert missing_twins(FAMILY) == []
 
 
 def test_the_family_lists_every_rule_once() -> None:

@@ -13,7 +13,7 @@ from clinic_audit.rules.readability_style import _TOKEN, beginning, has_transiti
 from clinic_audit.rules.seo_keyphrase import contains, description_count, reflects_topic
 from clinic_audit.rules.seo_words import content_words, stem
 from conftest import make_post
-from test_rules_trust import find
+from fixture_harness import find
 
 # --- comparison posts: every sentence's verdict is known, so the shares are exact ----------------------
 

@@ -1,113 +1,27 @@
 """Trust rules: fixtures with expected findings marked inside them, the example-post proof, and signal detection.
 
-Fixtures live in tests/fixtures/trust (and tests/fixtures/seo for the SEO rules) and use the
-marker convention of tests/README.md: ``<!-- checks: TR001 -->`` names the codes compared,
-``<!-- expect: TR001 -->`` at the end of a line marks a finding that must point at that line;
-markers are removed before parsing, so they never influence a rule.
-
-Both families' fixtures run with "today" fixed at ``TODAY`` (dates in fixtures are judged
-against it, so they never go stale) and a configured clinic name, address and phone.
+Fixtures live in tests/fixtures/trust and run through the one harness (tests/fixture_harness.py,
+tests/test_rule_fixtures.py), with "today" fixed and a configured clinic name, address and phone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from clinic_audit.config import ConfigError
 
 from clinic_audit.config import Config
-from clinic_audit.engine import audit_post
-from clinic_audit.parse import parse
-from clinic_audit.registry import load
-from clinic_audit.rule import Finding
 from clinic_audit.registry import load
 from clinic_audit.rules import trust_signals as _signals
-from clinic_audit.sources import Document
 from conftest import FIXTURES, isolated_config, make_post
-from test_rule_fixtures import CLEAN, FORMATS, load_fixture
+from fixture_harness import audit_fixture, find, load_fixture
 
-TODAY = "2026-06-01"
-CLINIC = {"clinic-name": "Sunrise Pain Clinic", "clinic-address": "120 Harbor Street, Suite 4, Bayview",
-          "clinic-phone": "(555) 010-2000"}
-FIXED = {"stale-content": {"today": TODAY}, "missing-updated-date": {"today": TODAY}, "clinic-nap-mismatch": CLINIC}
 FAMILY = "trust"
 
 
-# --- the harness both family test modules use ---------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _config() -> Config:
-    return isolated_config(rules=FIXED)
-
-
-def family_fixtures(family: str) -> list[Path]:
-    """Fixture files of one family, in a stable order."""
-    return sorted(p for p in (FIXTURES / family).glob("*") if p.suffix.lower() in FORMATS)
-
-
-def assert_marked_findings(path: Path) -> None:
-    """The fixture's checked codes are reported exactly on the marked lines, no more, no fewer."""
-    fixture = load_fixture(path)
-    assert fixture.checks, f"{path.name} has no <!-- checks: ... --> comment"
-    stray = [code for _, code in fixture.expected if not fixture.checked(code)]
-    assert not stray, f"{path.name}: expected codes outside the checks comment: {stray}"
-    post = parse(Document(str(path.relative_to(FIXTURES)), fixture.text, fixture.format))
-    findings = audit_post(post, _config()).findings
-    found = {(f.line, f.rule) for f in findings if fixture.checked(f.rule)}
-    detail = "\n".join(f"  {f.line}: {f.rule} {f.message}" for f in findings if fixture.checked(f.rule))
-    assert found == fixture.expected, (
-        f"missing: {sorted(fixture.expected - found)}\nunexpected: {sorted(found - fixture.expected)}\nfindings:\n{detail}"
-    )
-
-
-def uncovered_rules(family: str) -> list[str]:
-    """Codes of the family with no fixture expecting them or no clean fixture checking them."""
-    fixtures = [load_fixture(p) for p in family_fixtures(family)]
-    missing = []
-    for r in (r for r in load() if r.family == family):
-        failing = any(code == r.code for f in fixtures for _, code in f.expected)
-        clean = any(CLEAN in f.path.name and f.checked(r.code) and not f.expected for f in fixtures)
-        if not (failing and clean):
-            missing.append(r.code)
-    return missing
-
-
-def missing_twins(family: str) -> list[str]:
-    """Failing fixtures without a clean twin (x.md -> x.clean.md), or twins that expect findings."""
-    out = []
-    for path in family_fixtures(family):
-        if CLEAN in path.name:
-            continue
-        twin = path.with_name(path.stem + CLEAN + path.suffix)
-        if not twin.exists() or load_fixture(twin).expected:
-            out.append(path.name)
-    return out
-
-
-def find(post: Any, codes: list[str], rules: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
-    """Findings of the given codes on a post, with optional rule options."""
-    config = isolated_config(select=codes, rules={**FIXED, **(rules or {})})
-    return [f for f in audit_post(post, config).findings if f.rule in codes]
-
-
-# --- fixtures -----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("path", family_fixtures(FAMILY), ids=lambda p: p.name)
-def test_fixture_reports_exactly_the_marked_findings(path: Path) -> None:
-    assert_marked_findings(path)
-
-
-def test_every_trust_rule_has_a_failing_and_a_clean_fixture() -> None:
-    assert uncovered_rules(FAMILY) == []
-
-
-def test_every_failing_trust_fixture_has_a_clean_twin() -> None:
-    assert missing_twins(FAMILY) == []
 
 
 # --- the example post: a CMS-style ketamine post and its fully fixed twin ----------------------
@@ -124,9 +38,7 @@ EXAMPLE_DEFECTS = {
 
 
 def _example_codes(name: str) -> set[str]:
-    fixture = load_fixture(FIXTURES / FAMILY / name)
-    post = parse(Document(name, fixture.text, "html"))
-    return {f.rule for f in audit_post(post, _config()).findings}
+    return {f.rule for f in audit_fixture(load_fixture(FIXTURES / FAMILY / name)).findings}
 
 
 def test_example_post_gets_each_expected_defect_among_others() -> None:
