@@ -258,12 +258,14 @@ def title_h1_mismatch(post: Post, opts: Options) -> Iterable[Hit]:
 
         Text.
     """
-    title = post.meta.get("title") if post.format in ("html", "markdown") else None
+    title = post.facts.text("title") if post.format in ("html", "markdown") else None
     h1 = first_h1(post)
     if not title or not h1:
         return
     prefixes = {w[:5] for w in content_words(_site_title(str(title)))}
-    if prefixes and not prefixes & {w[:5] for w in content_words(h1[1])}:
+    # A page may carry a banner H1 ("Blog") above the article's own: any H1 naming the title's topic will do.
+    h1_words = {w[:5] for h in post.headings if h.level == 1 for w in content_words(h.plain)}
+    if prefixes and not prefixes & h1_words:
         yield Hit(h1[0], f"H1 '{h1[1]}' shares no topic word with the title '{title}'", excerpt=h1[1],
                   key="title-h1", suggestion="Make the H1 and the title name the same topic.")
 
