@@ -99,7 +99,8 @@ def audit_post(post: Post, config: Config) -> PostResult:
         score=total,
         grade=score.letter(total),
         scores=scores,
-        metrics=post.stats.metrics(),
+        # "words" counts prose sentences (what the formulas read); "word_count" every word, headings included
+        metrics={**post.stats.metrics(), "word_count": post.all_word_count},
         findings=tuple(sorted(findings)),
         document=document_outline(post),
     )

@@ -336,6 +336,13 @@ class Post:
 
         return sum(count_words(t) for b in self.blocks if b.kind != HEADING for t in _texts(b))
 
+    @cached_property
+    def all_word_count(self) -> int:
+        """Every word of the text, headings included (Yoast's text length)."""
+        from .textstats import count_words
+
+        return self.word_count + sum(count_words(h.plain) for h in self.headings)
+
 
 def _texts(block: Block) -> Iterator[str]:
     yield block.text

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from clinic_audit.language import supported
 from clinic_audit.model import Post
-from clinic_audit.rule import Hit, Option, Options, rule
+from clinic_audit.rule import Hit, Option, Options, rule, rule_data
 from clinic_audit.textstats import FORMULAS, count_words
 
 from .readability_words import medical_jargon, plain_word
@@ -169,13 +169,14 @@ def long_sentence(post: Post, opts: Options) -> Iterable[Hit]:
     "readability",
     "warning",
     options=[
-        Option("max-words", int, 20, "A sentence longer than this counts as long (Yoast: 20)."),
+        Option("max-words", int, 0, "A sentence longer than this counts as long; 0: the language's limit "
+               "(rules/data/style.toml: English 20, Spanish 25, as Yoast)."),
         Option("max-share", float, 0.25, "Highest acceptable share of long sentences (Yoast: 25%)."),
         Option("min-sentences", int, 5, "Fewer prose sentences than this: not judged."),
     ],
 )
 def long_sentence_share(post: Post, opts: Options) -> Iterable[Hit]:
-    """Too many of the post's sentences are long (over 25% longer than 20 words).
+    """Too many of the post's sentences are long (over 25% longer than 20 words; 25 in Spanish).
 
     Why: an occasional long sentence is fine; a post made of them is hard going (Yoast's check, with its defaults).
     Fix: split the longest sentences until at most a quarter run past 20 words.
@@ -188,10 +189,12 @@ def long_sentence_share(post: Post, opts: Options) -> Iterable[Hit]:
     stats = post.stats
     if stats.sentences < opts.min_sentences:
         return
-    share = stats.share_longer_than(opts.max_words)
+    limits = rule_data("style")["sentence_length"]
+    max_words = opts.max_words or limits.get(post.language, limits["default"])
+    share = stats.share_longer_than(max_words)
     if share > opts.max_share:
         yield Hit(_first_prose_line(post),
-                  f"{share:.0%} of sentences are longer than {opts.max_words} words (target ≤ {opts.max_share:.0%})",
+                  f"{share:.0%} of sentences are longer than {max_words} words (target ≤ {opts.max_share:.0%})",
                   value=round(share, 3), limit=opts.max_share, key="long-sentence-share",
                   suggestion="Split the longest sentences.")
 

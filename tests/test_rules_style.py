@@ -279,3 +279,22 @@ def test_nofollow_on_some_links_only_is_fine() -> None:
     html = ('<html><head><title>K</title></head><body><article><h1>K</h1><p><a href="https://a.example/" '
             'rel="nofollow">a</a> and <a href="https://b.example/">b</a>.</p></article></body></html>')
     assert find(make_post(html, "html", "k.html"), ["SE020"]) == []
+
+
+def test_spanish_sentences_are_long_past_25_words_and_english_past_20() -> None:
+    from conftest import make_post
+
+    twenty_two = " ".join(["palabra"] * 21) + " final."
+    spanish = make_post("---\nlang: es\n---\n\n# Dolor\n\n" + " ".join([twenty_two] * 6) + "\n")
+    english = make_post("# Pain\n\n" + " ".join([" ".join(["word"] * 21) + " end."] * 6) + "\n")
+    assert find(spanish, ["RD004"]) == []  # 22-word Spanish sentences are within Yoast's 25
+    assert [f.rule for f in find(english, ["RD004"])] == ["RD004"]
+
+
+def test_word_count_counts_every_word_beside_the_prose_only_words(cli, tmp_path) -> None:
+    import json
+
+    post = tmp_path / "a.md"
+    post.write_text("# Knee care at home\n\nRest the knee and keep it moving.\n\n## Ice\n\n- Ice it\n", encoding="utf-8")
+    metrics = json.loads(cli("check", "--isolated", "-f", "json", str(post)).stdout)["posts"][0]["metrics"]
+    assert metrics["word_count"] == 4 + 7 + 1 + 2 and metrics["words"] == 7
