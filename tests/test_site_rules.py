@@ -87,3 +87,24 @@ def test_a_large_cluster_of_copies_is_one_finding_naming_every_copy():
     distinct = _post("other", "Other", " ".join(reversed(WORDS * 2)))
     found = _codes(Site((*copies, distinct)), "SI008")
     assert len(found) == 1 and len(found[0]) == 60 and f"{BASE}/other/" not in found[0]
+
+
+def test_every_planted_near_duplicate_is_found_among_5000_posts():
+    import random
+
+    from clinic_audit.siterules import PostSummary, sketch
+
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(30_000)]
+    posts, planted = [], set()
+    for i in range(5000):
+        if i % 100 == 1:  # a near-copy of the post before it: one word changed
+            words = list(previous)
+            words[rng.randrange(len(words))] = "changed"
+            planted.add((f"{BASE}/p{i - 1}/", f"{BASE}/p{i}/"))
+        else:
+            words = rng.choices(vocabulary, k=80)
+        previous = words
+        posts.append(PostSummary(f"{BASE}/p{i}/", title=f"T{i}", sketch=sketch(words), words=len(words)))
+    found = set(_codes(Site(tuple(posts)), "SI008"))
+    assert found == {tuple(sorted(pair)) for pair in planted}
