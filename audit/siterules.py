@@ -184,6 +184,9 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...], size: int = SKETCH_SIZE) 
     """Estimated Jaccard similarity of two posts' shingle sets from their bottom-k sketches."""
     if not a or not b:
         return 0.0
-    union = heapq.nsmallest(size, set(a) | set(b))
-    both = set(a) & set(b)
+    sa = set(a)
+    both = sa.intersection(b)
+    if not both:
+        return 0.0
+    union = sorted(sa.union(b))[:size]  # two sketches of at most `size` values: sorting beats a heap here
     return sum(1 for h in union if h in both) / len(union)
