@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from clinic_audit.rule import Option, Options
-from clinic_audit.siterules import PostSummary, Site, SiteHit, similarity, site_rule
+from clinic_audit.siterules import SKETCH_SIZE, PostSummary, Site, SiteHit, similarity, site_rule
 
 
 def _normal(text: str) -> str:
@@ -186,6 +186,7 @@ def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
 
 
 BANDS = 8  # posts are bucketed by each of their 8 smallest shingle hashes: near-copies share one almost surely
+SKETCH = SKETCH_SIZE
 REPRESENTATIVES = 8  # a bucket compares each post with at most this many cluster representatives
 
 
@@ -209,6 +210,15 @@ def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list
     for i, sketch in enumerate(sketches):
         for value in sketch[:BANDS]:
             buckets[value].append(i)
+    sets = [set(sketch) for sketch in sketches]
+
+    def score(a: int, b: int) -> float:
+        shared = sets[a] & sets[b]
+        union = len(sets[a]) + len(sets[b]) - len(shared)
+        if len(shared) < threshold * min(SKETCH, union):  # an exact bound: the estimate cannot reach it
+            return 0.0
+        return similarity(sketches[a], sketches[b])
+
     joined: dict[int, float] = {}  # root -> lowest similarity that joined its cluster
     for members in buckets.values():
         representatives: list[int] = []
@@ -216,11 +226,11 @@ def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list
             for rep in representatives:
                 if root(rep) == root(i):
                     break
-                score = similarity(sketches[rep], sketches[i])
-                if score >= threshold:
+                found = score(rep, i)
+                if found >= threshold:
                     a, b = root(rep), root(i)
                     parent[b] = a
-                    joined[a] = min(score, joined.get(a, 1.0), joined.pop(b, 1.0))
+                    joined[a] = min(found, joined.get(a, 1.0), joined.pop(b, 1.0))
                     break
             else:
                 if len(representatives) < REPRESENTATIVES:
