@@ -77,6 +77,51 @@ def histogram_bars(counts: list[int]) -> list[Bar]:
     return bars
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """Site findings about one target (a broken URL, a shared title): the message and every page involved."""
+
+    target: str
+    message: str
+    pages: tuple[str, ...]
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SiteGroup:
+    rule: str
+    name: str
+    severity: str
+    count: int
+    fix: str  # the suggestion, when every finding of the rule shares it
+    rows: tuple[SiteRow, ...]
+
+
+def site_groups(findings: Iterable[dict[str, Any]]) -> list[SiteGroup]:
+    """Site-wide findings grouped by rule (errors and the most frequent first), and within a rule by target:
+    a broken link once, with every page linking to it."""
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        by_rule.setdefault(f["rule"], []).append(f)
+    groups = []
+    for rule, items in by_rule.items():
+        by_target: dict[str, list[dict[str, Any]]] = {}
+        for f in items:
+            by_target.setdefault(f.get("excerpt") or f["message"], []).append(f)
+        rows = []
+        for target, same in sorted(by_target.items()):
+            # a link finding's sources are (post, target): the pages involved are the posts, not the target
+            pages = dict.fromkeys(src for f in same for src in (f.get("sources") or [f["source"]]) if src != target)
+            rows.append(SiteRow(target, same[0]["message"], tuple(pages), tuple(f.get("line", 1) for f in same)))
+        fixes = {f.get("suggestion") or "" for f in items}
+        groups.append(SiteGroup(rule, items[0].get("name", rule), items[0]["severity"], len(items),
+                                fixes.pop() if len(fixes) == 1 else "", tuple(rows)))
+    return sorted(groups, key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), -g.count, g.rule))
+
+
 def history_points(history: Iterable[dict[str, Any]]) -> list[Point]:
     """SVG points for the site score over past runs (score 0-100 on the vertical axis)."""
     runs = list(history)
@@ -189,6 +234,7 @@ class HtmlSite:
             bars=histogram_bars(self.summary.histogram()),
             family_averages=self.summary.family_averages(),
             site_findings=self.site_findings,
+            site_groups=site_groups(self.site_findings),
             pages={row.source: row.page for row in self.summary.rows},
             points=history_points(self.history),
             chart=(CHART_WIDTH, CHART_HEIGHT),

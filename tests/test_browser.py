@@ -134,3 +134,24 @@ def test_every_post_page_opens_without_console_errors(browser, site: Path):
         browser.get(page.as_uri())
         assert browser.find_element("css selector", "h1").text
         assert console_errors(browser) == [], page.name
+
+
+def test_site_findings_are_grouped_and_filtered_by_text(browser, tmp_path: Path):
+    from selenium.webdriver.common.by import By
+
+    run = json.loads((REPORTS / "run.json").read_text(encoding="utf-8"))
+    posts = [p["source"] for p in run["posts"]]
+    run["site"] = {"findings": [
+        {"rule": "SI004", "name": "broken-internal-link", "severity": "error", "source": posts[0],
+         "sources": [posts[0], "/gone/"], "excerpt": "/gone/", "message": "internal link to /gone/ fails: HTTP 404",
+         "line": 2, "column": 1, "fingerprint": "a"},
+        {"rule": "SI001", "name": "duplicate-title", "severity": "warning", "source": posts[0],
+         "sources": posts[:2], "excerpt": "Knee", "message": "2 posts share the title 'Knee'", "line": 1,
+         "column": 1, "fingerprint": "b"}]}
+    render_run(run, tmp_path, DOCS)
+    browser.get((tmp_path / "index.html").as_uri())
+    groups = browser.find_elements(By.CSS_SELECTOR, ".site-group")
+    assert [g.find_element(By.TAG_NAME, "code").text for g in groups] == ["SI004", "SI001"]
+    browser.find_element(By.ID, "s-text").send_keys("duplicate")
+    shown = [g.find_element(By.TAG_NAME, "code").text for g in groups if g.is_displayed()]
+    assert shown == ["SI001"] and console_errors(browser) == []

@@ -297,3 +297,20 @@ def test_the_post_page_shows_the_configured_targets(cli, tmp_path: Path) -> None
     table = BeautifulSoup(page, "html.parser").select_one("#readability table")
     rows = {r.th.get_text(): [td.get_text() for td in r.find_all("td")] for r in table.select("tbody tr")}
     assert rows["Flesch-Kincaid grade"][1] == "≤ 30" and rows["SMOG grade"][1] == "≤ 32"
+
+
+def test_site_findings_are_grouped_by_rule_and_broken_links_by_target():
+    from clinic_audit.reports.html import site_groups
+
+    def broken(post: str, target: str) -> dict:
+        return {"rule": "SI004", "name": "broken-internal-link", "severity": "error", "source": post,
+                "sources": [post, target], "excerpt": target, "message": f"internal link to {target} fails: HTTP 404",
+                "suggestion": "Link to the page's current address or remove the link.", "line": 3}
+
+    orphan = {"rule": "SI006", "name": "orphan-post", "severity": "warning", "source": "/c/", "sources": ["/c/"],
+              "excerpt": "C", "message": "no other post links to this post", "suggestion": "Link to it.", "line": 1}
+    groups = site_groups([orphan, broken("/a/", "/gone/"), broken("/b/", "/gone/"), broken("/a/", "/old/")])
+    assert [(g.rule, g.count) for g in groups] == [("SI004", 3), ("SI006", 1)]  # errors first
+    gone = next(r for r in groups[0].rows if r.target == "/gone/")
+    assert gone.pages == ("/a/", "/b/") and len(groups[0].rows) == 2
+    assert groups[0].fix == "Link to the page's current address or remove the link."

@@ -1,5 +1,24 @@
 (function () {
   "use strict";
+  // Filter the site-wide findings by text: a rule group stays when every word is in its rule, name or targets.
+  var siteText = document.getElementById("s-text");
+  if (siteText) {
+    siteText.addEventListener("input", function () {
+      var words = siteText.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      document.querySelectorAll(".site-group").forEach(function (group) {
+        var hay = group.getAttribute("data-find");
+        var hit = words.every(function (w) { return hay.indexOf(w) >= 0; });
+        group.hidden = !hit;
+        if (hit) { shown += 1; group.open = group.open || words.length > 0; }
+      });
+      document.getElementById("s-status").textContent = shown + (shown === 1 ? " rule" : " rules") + " shown";
+    });
+  }
+}());
+
+(function () {
+  "use strict";
   // Sort, filter and page the posts table.  Rows are server-rendered, those past the first page already hidden
   // so a large run opens quickly (without JS, and in print, every row shows); this script only reorders and
   // hides them, showing PAGE rows at a time.
