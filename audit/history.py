@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS runs (
     sources TEXT NOT NULL,
     posts INTEGER NOT NULL DEFAULT 0,
     errors INTEGER NOT NULL DEFAULT 0,
-    site_score INTEGER
+    site_score INTEGER,
+    findings INTEGER,
+    error_findings INTEGER
 );
 CREATE TABLE IF NOT EXISTS posts (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -145,6 +147,10 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         with _transaction(db):
             for statement in filter(str.strip, SCHEMA.split(";")):
                 db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+            for column in ("findings", "error_findings"):  # a history written by an earlier version
+                if column not in columns:
+                    db.execute(f"ALTER TABLE runs ADD COLUMN {column} INTEGER")
         _probe(db)
     return db
 
@@ -212,6 +218,8 @@ class Recorder:
         self.posts = 0
         self.errors = 0
         self.scores: list[int] = []
+        self.finding_count = 0
+        self.error_count = 0
 
     def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
@@ -245,6 +253,8 @@ class Recorder:
         self.pending.append((result, key, summary, reused))
         self.posts += 1
         self.scores.append(result.score)
+        self.finding_count += len(result.findings)
+        self.error_count += sum(1 for f in result.findings if str(f.severity) == "error")
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -262,11 +272,8 @@ class Recorder:
                                 json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
                 db.execute("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (self.run_id, result.source, key, result.score, result.grade, "", None))
-                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", [
-                    (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
-                    for f in result.findings])
-                db.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
-                               [(self.run_id, result.source, fam, s) for fam, s in result.scores.items()])
+                # A post's findings and family scores live in its stored result (once per key); a run adds only
+                # this row, so an unchanged nightly run of a big site adds a few hundred kilobytes.
         self.pending.clear()
 
     def finish(self, site_findings: Sequence["Finding"], penalties: dict[str, float]) -> int:
@@ -280,8 +287,11 @@ class Recorder:
             # A run that audited nothing (a missing folder, a site answering 401) is kept as failed: it is never
             # listed, diffed or reused, and never the "previous run" a regression is measured against.
             status = "complete" if self.posts else "failed"
-            db.execute("UPDATE runs SET status = ?, finished = ?, posts = ?, errors = ?, site_score = ? "
-                       "WHERE id = ?", (status, _now(), self.posts, self.errors, score, self.run_id))
+            db.execute("UPDATE runs SET status = ?, finished = ?, posts = ?, errors = ?, site_score = ?, "
+                       "findings = ?, error_findings = ? WHERE id = ?",
+                       (status, _now(), self.posts, self.errors, score,
+                        self.finding_count + len(site_findings),
+                        self.error_count + sum(1 for f in site_findings if str(f.severity) == "error"), self.run_id))
         self.db.close()
         return self.run_id
 
@@ -305,8 +315,9 @@ def runs(path: str | Path, limit: int = 20) -> list[Run]:
     with _guarded(path):
         rows = db.execute(
             "SELECT r.id, r.started, r.finished, r.sources, r.posts, r.errors, r.site_score, "
-            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), "
-            "(SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error') FROM runs r "
+            "COALESCE(r.findings, (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id)), "
+            "COALESCE(r.error_findings, (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error')) "
+            "FROM runs r "
             "WHERE r.status = 'complete' ORDER BY r.id DESC LIMIT ?", (limit,)).fetchall()
         db.close()
         return [Run(r[0], r[1], r[2] or "", _sources(r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
@@ -414,11 +425,28 @@ def regression(path: str | Path, run_id: int) -> bool:
 
 
 def _findings(db: sqlite3.Connection, run_id: int) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every finding of a run, keyed by (source, rule, fingerprint): site findings from the findings table, post
+    findings from each post's stored result (runs recorded before results were stored once: their rows)."""
+    keys = ("source", "rule", "name", "severity", "fingerprint", "line", "message", "site")
     rows = db.execute("SELECT source, rule, name, severity, fingerprint, line, message, site FROM findings "
                       "WHERE run_id = ? ORDER BY source, line, rule", (run_id,)).fetchall()
-    keys = ("source", "rule", "name", "severity", "fingerprint", "line", "message", "site")
-    return {(r[0], r[1], r[4]): dict(zip(keys, r)) for r in rows}
+    found = {(r[0], r[1], r[4]): dict(zip(keys, r)) for r in rows}
+    if any(not r[7] for r in rows):
+        return found  # an older run: its post findings are rows too
+    from .stored import load_json
 
+    for source, stored in db.execute("SELECT p.source, x.result FROM posts p JOIN results x "
+                                     "ON x.result_key = p.result_key WHERE p.run_id = ?", (run_id,)):
+        try:
+            result = load_json(stored)
+        except ValueError:
+            continue
+        for f in result.get("findings", []) if isinstance(result, dict) else []:
+            if isinstance(f, dict):
+                found[(source, str(f.get("rule")), str(f.get("fingerprint")))] = {
+                    "source": source, "rule": f.get("rule"), "name": f.get("name"), "severity": f.get("severity"),
+                    "fingerprint": f.get("fingerprint"), "line": f.get("line"), "message": f.get("message"), "site": 0}
+    return found
 
 def _scores(db: sqlite3.Connection, run_id: int) -> dict[str, int]:
     return dict(db.execute("SELECT source, score FROM posts WHERE run_id = ?", (run_id,)).fetchall())

@@ -81,6 +81,8 @@ def test_an_unchanged_nightly_run_stores_no_result_twice(cli, tmp_path: Path):
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 30  # once per post, not per run
     assert connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 90
+    assert connection.execute("SELECT COUNT(*) FROM findings WHERE site = 0").fetchone()[0] == 0  # in the results
+    assert [r.findings for r in history.runs(db)] == [history.runs(db)[0].findings] * 3
     assert history.diff(db).new == [] and history.diff(db).fixed == []
 
 
