@@ -8,39 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from chromium import MARKS, headless_chromium
+
 from clinic_audit.reports.html import render_run
 from clinic_audit.registry import load as load_rules
 from clinic_audit.result import rule_docs
 
 DOCS = rule_docs(load_rules())  # what a run hands its reports
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):
-    """One headless Chromium for the module; Selenium uses the system driver and never downloads one."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    yield driver
-    driver.quit()
+    yield from headless_chromium(tmp_path_factory, "1280,1000")
 
 
 @pytest.fixture(scope="module")
