@@ -196,6 +196,9 @@ def check(
         try:
             result = run.execute()
         except _user_errors() as exc:
+            if isinstance(exc, OSError):
+                _fail(f"cannot write {exc.filename or 'an output'}: {exc.strerror or exc}; the run stopped there "
+                      "(outputs already complete are whole, the one being written was not replaced)")
             _fail(str(exc))
     if result.run_id is not None and not quiet:
         click.echo(f"clinic-audit: stored run {result.run_id} in {db} ({result.reused} unchanged posts reused)", err=True)
@@ -270,11 +273,12 @@ def _fail(message: str) -> NoReturn:
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
-    """What a run can raise that is the user's to fix (a broken baseline or history), never a traceback."""
+    """What a run can raise that is the user's to fix (a broken baseline or history, an output that cannot be
+    written: a full disk, a folder without permission), never a traceback."""
     from .baseline import BaselineError
     from .history import HistoryError
 
-    return BaselineError, HistoryError
+    return BaselineError, HistoryError, OSError
 
 
 def _default_jobs() -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from clinic_audit.atomic import replaced
 from clinic_audit.constants import REPORT_MARKER
 from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
 
@@ -199,7 +200,8 @@ class HtmlSite:
         html = self._environment().get_template(template).render(
             script=script, script_hash=script_hash, tool_version=__version__, **context
         )
-        path.write_text(html, encoding="utf-8")
+        with replaced(path) as temporary:  # a full disk leaves the previous page whole
+            temporary.write_text(html, encoding="utf-8")
 
     # -- the sink protocol, on dicts -----------------------------------------------------------------
 

@@ -135,3 +135,27 @@ def test_a_file_name_that_is_not_utf8_is_audited_and_written_everywhere(cli, tmp
     assert result.exit_code == 0, result.output
     assert [p["source"] for p in json.loads(out.read_text(encoding="utf-8"))["posts"]] == [f"{folder}/caf\\xe9.md"]
     assert (report / "index.html").is_file() and history.runs(db)[0].posts == 1
+
+
+def test_a_full_disk_is_one_line_and_the_previous_output_survives(cli, tmp_path: Path, monkeypatch):
+    import errno
+
+    from clinic_audit import atomic
+
+    folder = _posts(tmp_path)
+    out = tmp_path / "out.json"
+    out.write_text('{"previous": true}', encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full)  # every atomic output fails as a full disk would
+    result = cli("check", "--isolated", "-f", "json", str(folder), "-o", str(out))
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert out.read_text(encoding="utf-8") == '{"previous": true}'
+    result = cli("check", "--isolated", str(folder), "--write-baseline", str(baseline))
+    assert result.exit_code == 2 and "No space left on device" in result.stderr and not baseline.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    result = cli("check", "--isolated", str(folder), "--html", str(tmp_path / "report"))
+    assert result.exit_code == 2 and "No space left on device" in result.stderr and "Traceback" not in result.output

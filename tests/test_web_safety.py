@@ -180,3 +180,29 @@ def test_external_links_are_checked_only_when_asked_and_broken_ones_are_warnings
     assert [f["sources"][1] for f in found] == [f"{other.base}/gone"] and found[0]["severity"] == "warning"
     assert "site" not in json.loads(offline.stdout) or not json.loads(offline.stdout)["site"]["findings"]
     assert sorted(set(other.paths()) - {"/robots.txt"}) == ["/gone", "/guideline"]
+
+
+def test_a_crawl_that_audits_nothing_says_so(cli):
+    with serve({"/robots.txt": (503, {}, b""), "/": POST}) as site:
+        result = cli("check", "--crawl", f"{site.base}/", "--rate", "0", "--isolated")
+    assert result.exit_code == 2 and "no page was audited" in result.stderr and "no file matches" not in result.stderr
+    assert "robots.txt" in result.stderr
+
+
+def test_a_sitemap_index_nested_too_deep_is_a_warning(cli):
+    def index(depth: int):
+        def route(handler, _query):
+            base = f"http://{handler.headers['Host']}"
+            loc = f"{base}/map{depth + 1}.xml" if depth < 6 else f"{base}/p"
+            kind = "sitemapindex" if depth < 6 else "urlset"
+            tag = "sitemap" if depth < 6 else "url"
+            return 200, {"Content-Type": "application/xml"}, (
+                f'<?xml version="1.0"?><{kind} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<{tag}><loc>{loc}</loc></{tag}></{kind}>").encode()
+        return route
+
+    routes = {f"/map{d}.xml": index(d) for d in range(7)}
+    routes["/p"] = POST
+    with serve(routes) as site:
+        result = cli("check", f"{site.base}/map0.xml", "--rate", "0", "--isolated")
+    assert "warning: sitemap" in result.stderr and "nest" in result.stderr

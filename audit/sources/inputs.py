@@ -75,6 +75,11 @@ class Inputs:
         """Why a run audited no post: what was skipped, and which files the folders hold instead."""
         if skipped:
             return f"no post was audited: {skipped} input{'s were' if skipped != 1 else ' was'} skipped (see above)"
+        if not self.files:  # only web sources: say what was fetched, not which file patterns matched
+            fetched = len(self.web.links)
+            return (f"no page was audited: the site gave no HTML page to audit ({fetched} URL"
+                    f"{'s' if fetched != 1 else ''} fetched; robots.txt, --include-url/--exclude-url and "
+                    "--max-pages decide what is fetched)")
         patterns = ", ".join(self.config.effective()["include"])
         held = ", ".join(f"{n} {kind}" for kind, n in _file_kinds(self.files)[:6])
         return f"no post was audited: no file matches {patterns}" + (f" (found {held})" if held else "")

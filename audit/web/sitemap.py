@@ -30,7 +30,11 @@ def page_urls(fetcher: Fetcher, url: str) -> Iterator[str]:
 
 
 def _walk(fetcher: Fetcher, url: str, seen_pages: set[str], seen_maps: set[str], depth: int, top: bool) -> Iterator[str]:
-    if url in seen_maps or len(seen_maps) >= MAX_SITEMAPS or depth > MAX_NESTING:
+    if url in seen_maps:
+        return
+    if len(seen_maps) >= MAX_SITEMAPS or depth > MAX_NESTING:
+        log.warning("sitemap %s not read: sitemap indexes may nest %d deep and list %d sitemaps at most",
+                    url, MAX_NESTING, MAX_SITEMAPS)
         return
     seen_maps.add(url)
     page = fetcher.get(url)
