@@ -188,7 +188,10 @@ def check(
         if xlsx_file:
             from clinic_audit.reports.xlsx import XlsxSink
 
-            sinks.append(XlsxSink(xlsx_file))
+            try:
+                sinks.append(XlsxSink(xlsx_file))
+            except OSError as exc:
+                _fail(f"cannot write the workbook {xlsx_file}: {exc.strerror}")
         store, regression = _store(config, sources, crawl, db, no_cache)
         run = Run(config, options, store, sinks, transforms, regression=regression,
                   pool=_dask_pool(config, scheduler or config.effective().get("scheduler")))

@@ -6,6 +6,7 @@ to a temporary file renamed into place.  openpyxl is imported only when a workbo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ class XlsxSink(Sink):
         from openpyxl import Workbook
 
         self.path = Path(path)
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        if not folder.is_dir() or not os.access(folder, os.W_OK):  # say so now, not after the whole audit
+            raise OSError(2 if not folder.is_dir() else 13,
+                          "no such folder" if not folder.is_dir() else "permission denied", str(self.path))
         self.book = Workbook(write_only=True)
         self.posts = self.book.create_sheet("Posts")
         self.findings = self.book.create_sheet("Findings")

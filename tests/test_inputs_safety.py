@@ -159,3 +159,12 @@ def test_a_full_disk_is_one_line_and_the_previous_output_survives(cli, tmp_path:
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     result = cli("check", "--isolated", str(folder), "--html", str(tmp_path / "report"))
     assert result.exit_code == 2 and "No space left on device" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("flag", ["-o", "--write-baseline", "--html", "--xlsx", "--db"])
+def test_an_output_that_cannot_be_written_is_one_line_before_or_after_the_audit(cli, tmp_path: Path, flag: str):
+    folder = _posts(tmp_path)
+    target = tmp_path / "missing" / "deeper" / "out"
+    (tmp_path / "missing").write_text("a file where a folder is needed", encoding="utf-8")
+    result = cli("check", "--isolated", str(folder), flag, str(target))
+    assert result.exit_code == 2 and "Traceback" not in result.output and result.stderr.startswith("clinic-audit: ")
