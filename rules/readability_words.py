@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from clinic_audit.model import PARAGRAPH, Post
 from clinic_audit.rule import Hit, Option, Options, rule, rule_data
@@ -84,21 +84,15 @@ def medical_jargon(post: Post, opts: Options) -> Iterable[Hit]:
     terms = _jargon_terms(post.language, extra, tuple(str(a) for a in opts.allow))
     if not terms:
         return
-    form_to_term = _jargon_forms(tuple(terms))
     seen: set[str] = set()
-    blocks = list(_text_blocks(post))
-    breaks: dict[int, NewlineIndex] = {}
-    for i, start, end in TextIndex([block.text for block in blocks]).phrases(form_to_term):
-        block = blocks[i]
+    for block, start, end, term, line in _term_matches(post, tuple(terms)):
         word = block.text[start:end]
-        term = form_to_term.get(word.lower(), "")
-        if not term or term in seen:
+        if term in seen:
             continue
         seen.add(term)
         plain = terms[term]
         if _explained(block.text, start, end, plain):
             continue
-        line = block.line + _line_breaks(breaks, i, block.text).before(start)
         yield Hit(line, f"'{word}' may be unfamiliar to patients; say '{plain}' or explain it at first use",
                   excerpt=word, value=word, suggestion=f"Use '{plain}', or explain '{word}' the first time it appears.",
                   key=term)
@@ -135,26 +129,28 @@ def plain_word(post: Post, opts: Options) -> Iterable[Hit]:
     terms = _jargon_lists().get(f"{post.language}_wordy", {})
     if not terms:
         return
-    form_to_term = _jargon_forms(tuple(terms))
+    for block, start, end, term, line in _term_matches(post, tuple(terms)):
+        word = block.text[start:end]
+        yield Hit(line, f"'{word}': say '{terms[term]}'", excerpt=word, value=word,
+                  suggestion=f"Use '{terms[term]}'.", key=f"{term}@{line}")
+
+
+
+def _term_matches(post: Post, terms: tuple[str, ...]) -> Iterable[tuple[Any, int, int, str, int]]:
+    """(block, start, end, term, line) for every form of a listed term in the post's paragraphs and list items.
+
+    One index over every block finds them all at once; each block's line breaks are indexed once, so a long
+    block with many matches stays linear."""
+    form_to_term = _jargon_forms(terms)
     blocks = list(_text_blocks(post))
     breaks: dict[int, NewlineIndex] = {}
     for i, start, end in TextIndex([block.text for block in blocks]).phrases(form_to_term):
         block = blocks[i]
-        word = block.text[start:end]
-        term = form_to_term.get(word.lower(), "")
+        term = form_to_term.get(block.text[start:end].lower(), "")
         if term:
-            line = block.line + _line_breaks(breaks, i, block.text).before(start)
-            yield Hit(line, f"'{word}': say '{terms[term]}'", excerpt=word, value=word,
-                      suggestion=f"Use '{terms[term]}'.", key=f"{term}@{line}")
+            if i not in breaks:
+                breaks[i] = NewlineIndex(block.text)
+            yield block, start, end, term, block.line + breaks[i].before(start)
 
 
 RULES = (medical_jargon, plain_word)
-
-
-
-def _line_breaks(cache: dict[int, NewlineIndex], index: int, text: str) -> NewlineIndex:
-    """Block ``index``'s line breaks, indexed once per rule run (counting them per match was quadratic)."""
-    found = cache.get(index)
-    if found is None:
-        found = cache[index] = NewlineIndex(text)
-    return found
