@@ -145,6 +145,81 @@ def _characters(arg: list[tuple[object, object]]) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+_MAX_WINDOWS = 256  # more occurrences of a pattern's literals than this: one search of the whole text is as quick
+_MAX_REACH = 2000  # longest match (characters) worth searching by windows
+
+
+@lru_cache(maxsize=1024)
+def reach(pattern: re.Pattern[str], single_spaced: bool = False) -> tuple[int, int] | None:
+    """(longest match, characters an assertion at its end may read) when both are bounded; None otherwise, or
+    when the pattern can match at the end of the text (``$``, ``\\Z``), which a window's end would fake.
+
+    In a ``single_spaced`` text (every whitespace run is one space) a repeat of whitespace (``\\s+``) matches
+    at most one character, so it does not make the pattern unbounded."""
+    source = pattern.pattern
+    if not isinstance(source, str) or "$" in source or "\\Z" in source:
+        return None
+    try:
+        parsed = sre_parse.parse(source, pattern.flags)
+    except Exception:  # noqa: BLE001 - unreadable: searched whole
+        return None
+    longest, ahead = _widths(list(parsed), single_spaced)
+    if longest > _MAX_REACH or ahead > _MAX_REACH:
+        return None
+    return longest, ahead + 1  # + 1: a word boundary reads the character after the match
+
+
+_UNBOUNDED = 1 << 40
+_UNIT = (sre.ANY, sre.RANGE, sre.IN, sre.LITERAL, sre.NOT_LITERAL, sre.CATEGORY)
+_ANY_REPEAT = (*_REPEATS, sre.POSSESSIVE_REPEAT)
+
+
+def _widths(items: list[tuple[object, object]], single_spaced: bool) -> tuple[int, int]:
+    """(widest match, widest lookahead) of a parsed sequence; ``_UNBOUNDED`` or more for no bound."""
+    longest = ahead = 0
+    for op, arg in items:
+        if op in _UNIT:
+            longest += 1
+        elif op is sre.BRANCH:
+            parts = [_widths(list(branch), single_spaced) for branch in arg[1]]  # type: ignore[index]
+            longest += max(w for w, _ in parts)
+            ahead = max(ahead, *(a for _, a in parts))
+        elif op is sre.SUBPATTERN or op is sre.ATOMIC_GROUP:
+            inner = arg[-1] if op is sre.SUBPATTERN else arg  # type: ignore[index]
+            width, inner_ahead = _widths(list(inner), single_spaced)  # type: ignore[arg-type]
+            longest, ahead = longest + width, max(ahead, inner_ahead)
+        elif op in _ANY_REPEAT:
+            low, high, body = arg  # type: ignore[misc]
+            width, inner_ahead = _widths(list(body), single_spaced)
+            if single_spaced and _is_space(body):
+                high = min(high, 1)  # no two whitespace characters in a row
+            longest += _UNBOUNDED if (high == sre.MAXREPEAT and width) else width * high
+            ahead = max(ahead, inner_ahead)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, body = arg  # type: ignore[misc]
+            width, inner_ahead = _widths(list(body), single_spaced)
+            ahead = max(ahead, inner_ahead, width if direction == 1 else 0)
+        elif op in (sre.AT,):
+            continue
+        else:  # back-references, conditionals: not worth bounding
+            return _UNBOUNDED, _UNBOUNDED
+    return min(longest, _UNBOUNDED), min(ahead, _UNBOUNDED)
+
+
+def _is_space(body: object) -> bool:
+    """True for a repeat's body that matches only whitespace (``\\s``, ``[ \\t]``, a space)."""
+    items = list(body)  # type: ignore[call-overload]
+    if len(items) != 1:
+        return False
+    op, arg = items[0]
+    if op is sre.LITERAL:
+        return chr(arg).isspace()
+    if op is sre.IN:
+        return all((kind is sre.LITERAL and chr(value).isspace()) or (kind is sre.CATEGORY and value is sre.CATEGORY_SPACE)
+                   for kind, value in arg)
+    return False
+
+
 # A negative lookaround that a newline could fail ("(?!\\s)" holds at a text's end, not before the joiner).
 _SEES_JOINER = re.compile(r"\(\?<?!(?:[^()\\]|\\.)*?(?:\\s|\\n|\\W|\[\^)")
 
@@ -171,7 +246,7 @@ def _outside_word(text: str, at: int) -> bool:
 class TextIndex:
     """A sequence of texts that can be searched in one pass."""
 
-    __slots__ = ("texts", "_joined", "_starts", "_lowered", "_found", "_holding")
+    __slots__ = ("texts", "_joined", "_starts", "_lowered", "_found", "_holding", "_digits", "_spaced")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = tuple(texts)
@@ -187,6 +262,8 @@ class TextIndex:
         self._lowered = lowered if len(lowered) == len(self._joined) else None
         self._found: dict[re.Pattern[str], list[int]] = {}  # several rules ask for the same pattern
         self._holding: dict[frozenset[str], set[int]] = {}
+        self._digits: bool | None = None
+        self._spaced: bool | None = None
 
     def candidates(self, pattern: re.Pattern[str]) -> list[int]:
         """Indices, in order, of the texts where ``pattern`` may match; every text it matches is among them."""
@@ -228,7 +305,7 @@ class TextIndex:
 
     def _texts_holding(self, literals: frozenset[str]) -> set[int]:
         """Indices of the texts that hold one of ``literals`` (lower-cased), found with str.find."""
-        if literals not in self._holding and _ANY_DIGIT in literals and _OTHER_DIGIT.search(self._joined):
+        if literals not in self._holding and _ANY_DIGIT in literals and self._other_digits():
             self._holding[literals] = set(range(len(self.texts)))  # digits outside 0-9: every text may match
         if literals not in self._holding:
             found: set[int] = set()
@@ -242,6 +319,61 @@ class TextIndex:
                     position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
             self._holding[literals] = found
         return self._holding[literals]
+
+    def search(self, pattern: re.Pattern[str], index: int) -> re.Match[str] | None:
+        """``pattern.search(self.texts[index])``, the same match, found by searching only the windows around the
+        literal words every match holds.  A match is at most ``longest`` characters and holds one of those
+        words, so it lies in a window reaching ``longest`` either side of one; a window reads ``ahead``
+        characters more, so assertions at a match's end see what they would see in the whole text."""
+        text = self.texts[index]
+        windows = self._windows(pattern, index)
+        if windows is None:
+            return pattern.search(text)
+        for start, end in windows:
+            match = pattern.search(text, start, end)
+            if match is not None:
+                return match
+        return None
+
+    def _windows(self, pattern: re.Pattern[str], index: int) -> list[tuple[int, int]] | None:
+        """Merged (start, end) windows of text ``index`` holding every match of ``pattern``; None: search it whole."""
+        needs, bounds, lowered = requirement(pattern), reach(pattern, self._single_spaced()), self._lowered
+        if needs is None or bounds is None or lowered is None:
+            return None
+        longest, ahead = bounds
+        base, size = self._starts[index], len(self.texts[index])
+        spans: list[tuple[int, int]] = []
+        for conjunction in needs:
+            literals = _rarest_first(conjunction)[0]  # every match of this alternative holds one of these
+            if _ANY_DIGIT in literals and self._other_digits():
+                return None
+            for literal in literals:
+                at = lowered.find(literal, base, base + size)
+                while at != -1:
+                    spans.append((max(0, at - base + len(literal) - longest), min(size, at - base + longest + ahead)))
+                    if len(spans) > _MAX_WINDOWS:
+                        return None
+                    at = lowered.find(literal, at + 1, base + size)
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def _single_spaced(self) -> bool:
+        """True when every whitespace run in the texts is one space (found once per index)."""
+        if self._spaced is None:
+            self._spaced = all(" ".join(text.split()) == text for text in self.texts)
+        return self._spaced
+
+    def _other_digits(self) -> bool:
+        """True when the texts hold a digit outside 0-9 (which ``\\d`` matches); found once per index."""
+        if self._digits is None:
+            self._digits = not self._joined.isascii() and _OTHER_DIGIT.search(self._joined) is not None
+        return self._digits
 
     def phrases(self, phrases: Iterable[str]) -> list[tuple[int, int, int]]:
         """Whole-word, case-insensitive occurrences of literal phrases, in order, as (text index, start, end).

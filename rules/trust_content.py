@@ -74,19 +74,19 @@ def _unit_index(post: Post) -> TextIndex:
 
 
 def all_text(post: Post) -> str:
-    """The post's visible text on one line (raw lines for plain text, so the preamble counts)."""
+    """The post's visible text on one line, words one space apart (raw lines for plain text, so the
+    preamble counts)."""
     return post.view(_joined_text)
 
 
 def _joined_text(post: Post) -> str:
-    return " ".join(text for _, text in text_lines(post))
+    return " ".join(" ".join(text for _, text in text_lines(post)).split())  # one space between words
 
 
 def mentions(post: Post, pattern: re.Pattern[str]) -> bool:
     """True when ``pattern`` matches the post's text (a phrase may run across lines); the regex runs only
-    when the text holds one of the pattern's literal words."""
-    text = all_text(post)
-    return bool(post.view(_joined_text_index).candidates(pattern)) and pattern.search(text) is not None
+    around the pattern's literal words."""
+    return post.view(_joined_text_index).search(pattern, 0) is not None
 
 
 def _joined_text_index(post: Post) -> TextIndex:

@@ -102,6 +102,47 @@ def test_anchors_lookarounds_and_runs_across_the_joiner_never_hide_a_match(sourc
             assert set(exact(pattern, texts)) <= set(TextIndex(texts).candidates(pattern)), texts
 
 
+def same_match(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a.span() == b.span()
+                                         and a.groups() == b.groups())
+
+
+@pytest.mark.parametrize("pattern", rule_patterns(), ids=lambda p: p.pattern[:40])
+def test_windowed_search_finds_the_same_first_match_as_a_whole_search(pattern: re.Pattern[str]) -> None:
+    texts = fixture_texts()
+    joined = [" ".join(texts[i:i + 40]) for i in range(0, len(texts), 40)]  # long texts, as mentions() searches
+    index = TextIndex(joined)
+    for i, text in enumerate(joined):
+        assert same_match(index.search(pattern, i), pattern.search(text)), (pattern.pattern, i)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"\bcure\b", r"cure(?!s)", r"(?<!no )cure", r"\bbook\s(?:an?|your)?\s?(?:visit|exam)", r"cure[^.]{0,20}ice",
+     r"\d+\s?%", r"e.*e", r"cure$", r"ice(?=\s\w+)", r"(?:cure|ice)\b(?!,)"],
+)
+def test_windowed_search_agrees_on_random_texts(source: str) -> None:
+    rng = random.Random(source)
+    words = ["cure", "Cure", "cures", "no ", "ice", " ", "book ", "an ", "visit", "exam", "54", "%", ".", ",", "x"]
+    for _ in range(300):
+        texts = ["".join(rng.choice(words) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 4))]
+        for flags in (0, re.IGNORECASE):
+            pattern, index = re.compile(source, flags), TextIndex(texts)
+            for i, text in enumerate(texts):
+                assert same_match(index.search(pattern, i), pattern.search(text)), (source, text)
+
+
+@pytest.mark.parametrize("source", [r"\bcall\s+us\b", r"not\s+(?:a|the)\s*cure", r"book\s*(?:an?\s+)?visit(?!\s+us)"])
+def test_windowed_search_bounds_whitespace_runs_only_in_single_spaced_text(source: str) -> None:
+    rng = random.Random(source)
+    words = ["call", "us", "not", "a", "the", "cure", "book", "an", "visit", "x", "Call"]
+    for _ in range(300):
+        spaced = " ".join(rng.choice(words) for _ in range(rng.randint(0, 40)))
+        for text in (spaced, spaced.replace(" ", "   ", 3)):  # one space, then wider runs (searched whole)
+            pattern = re.compile(source, re.IGNORECASE)
+            assert same_match(TextIndex([text]).search(pattern, 0), pattern.search(text)), text
+
+
 def test_empty_index_has_no_candidates() -> None:
     assert TextIndex([]).candidates(re.compile("cure")) == []
     assert TextIndex([]).candidates(re.compile(r"\w+")) == []
