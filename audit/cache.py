@@ -6,6 +6,12 @@ what a result depends on: the tool version, the installed rules, the post's
 source name, format and text, and the merged settings for its path.  Writes go
 to a temporary file and are renamed into place, so concurrent runs never see a
 half-written entry; an unreadable entry is treated as a miss.
+
+An entry is a header line naming the entry format, then the JSON compressed
+with zlib (a quarter of its size).  The header and zlib's checksum prove the
+entry is whole and was written in this format by clinic-audit, so its JSON is
+not checked field by field again (that check cost a warm rerun a quarter of its
+time); an entry without them (damaged, truncated, older) is a miss.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import logging
 import os
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +43,10 @@ MAX_BYTES = 200_000_000  # the cache keeps the most recently used entries within
 MAX_AGE_SECONDS = 30 * 24 * 3600  # ...and none unused for longer than this
 PRUNE_EVERY_SECONDS = 24 * 3600  # pruning walks the cache at most once a day
 PRUNED_STAMP = ".pruned"
+SUFFIX = ".jz"  # zlib-compressed JSON behind HEADER
+OLD_SUFFIXES = (".json",)  # entries of earlier versions: never read, pruned like the rest
+HEADER = b"clinic-audit result 2\n"  # bump the number when PostResult's JSON shape changes
+LEVEL = 1  # zlib level: 3.8x smaller at 0.2 ms a post; higher levels save 10 % more at twice the time
 
 
 def result_key(document: "Document", config: "Config") -> str:
@@ -54,24 +65,28 @@ class ResultCache:
         self.directory = Path(root) / CACHE_DIR
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return self.directory / key[:2] / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> "Stored | None":
         """The stored result and site summary, or None when absent or unreadable."""
         from .result import PostResult
         from .siterules import PostSummary
-        from .stored import check_post, load_json
+        from .stored import load_json
 
         try:
             path = self._path(key)
-            data = load_json(path.read_bytes())
-            summary = data.pop(SUMMARY_KEY, None) if isinstance(data, dict) else None
-            check_post(data, "cache entry")
+            stored = path.read_bytes()
+            if not stored.startswith(HEADER):
+                raise ValueError("not an entry of this format")
+            data = load_json(zlib.decompress(stored[len(HEADER):]))  # zlib checks the entry is whole
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            summary = data.pop(SUMMARY_KEY, None)
             os.utime(path)  # used: kept by the pruning, which drops the least recently used entries first
             return PostResult.from_dict(data), PostSummary.from_dict(summary) if summary else None
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # another version's or a damaged entry
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:  # damaged
             log.debug("ignoring unreadable cache entry %s: %s", key, exc)
             return None
 
@@ -85,12 +100,13 @@ class ResultCache:
             if not path.parent.is_dir():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._ignore_in_git()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                data = result.to_dict()
-                if summary is not None:
-                    data[SUMMARY_KEY] = summary.to_dict()
-                handle.write(json.dumps(data, ensure_ascii=False))  # dumps: the C encoder
+            data = result.to_dict()
+            if summary is not None:
+                data[SUMMARY_KEY] = summary.to_dict()
+            encoded = json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")  # dumps: the C encoder
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(HEADER + zlib.compress(encoded, LEVEL))
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)
@@ -125,7 +141,7 @@ class ResultCache:
         for sub in os.scandir(self.directory):
             if sub.is_dir(follow_symlinks=False):
                 for entry in os.scandir(sub.path):
-                    if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+                    if entry.name.endswith((SUFFIX, *OLD_SUFFIXES)) and entry.is_file(follow_symlinks=False):
                         info = entry.stat(follow_symlinks=False)
                         entries.append((info.st_mtime, info.st_size, entry.path))
         entries.sort(reverse=True)  # newest first

@@ -1,4 +1,7 @@
-"""Files clinic-audit wrote and reads back (saved runs, baselines, cache entries), read as untrusted input.
+"""Files clinic-audit wrote and reads back (saved runs, baselines, history), read as untrusted input.
+
+(Cache entries are not: they carry a format header and zlib's checksum, and any entry without both is a
+miss; see ``cache``.)
 
 A saved run may have been edited by hand, truncated, written by another tool or another version, or built to
 hurt (100,000 nested brackets).  ``load_json`` turns every way JSON can fail into a ValueError with one line

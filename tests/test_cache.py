@@ -38,7 +38,7 @@ def test_second_run_reuses_results_and_matches_the_first(cli, tmp_path, counted)
     second = _check(cli, str(tmp_path / "a.md"))
     assert counted == [str(tmp_path / "a.md")]
     assert first == second
-    assert list((tmp_path / ".clinic-audit" / "cache").rglob("*.json"))
+    assert list((tmp_path / ".clinic-audit" / "cache").rglob("*.jz"))
 
 
 def test_changed_text_or_settings_are_audited_again(cli, tmp_path, counted):
@@ -65,7 +65,7 @@ def test_no_cache_audits_every_time(cli, tmp_path, counted):
 def test_a_corrupt_entry_is_a_miss(cli, tmp_path, counted):
     (tmp_path / "a.md").write_text(POST, encoding="utf-8")
     first = _check(cli, str(tmp_path / "a.md"))
-    for entry in (tmp_path / ".clinic-audit" / "cache").rglob("*.json"):
+    for entry in (tmp_path / ".clinic-audit" / "cache").rglob("*.jz"):
         entry.write_text("{not json", encoding="utf-8")
     assert _check(cli, str(tmp_path / "a.md")) == first
     assert len(counted) == 2
@@ -113,7 +113,7 @@ def test_the_cache_prunes_unused_and_least_recently_used_entries(cli, tmp_path):
         (tmp_path / f"p{i}.md").write_text(POST.replace("Knee", f"Knee {i}"), encoding="utf-8")
     cli("check", "--isolated", "-f", "json", str(tmp_path))
     cache = ResultCache(tmp_path)
-    entries = sorted(cache.directory.glob("*/*.json"))
+    entries = sorted(cache.directory.glob("*/*.jz"))
     assert len(entries) == 6
     old = time.time() - 40 * 24 * 3600
     os.utime(entries[0], (old, old))  # unused for 40 days
@@ -121,7 +121,7 @@ def test_the_cache_prunes_unused_and_least_recently_used_entries(cli, tmp_path):
     assert deleted == 1
     size = entries[1].stat().st_size
     deleted, _ = cache.prune(max_bytes=size * 2)
-    assert deleted == 3 and len(list(cache.directory.glob("*/*.json"))) == 2
+    assert deleted == 3 and len(list(cache.directory.glob("*/*.jz"))) == 2
 
 
 def test_clean_deletes_the_cache_and_the_next_run_audits_again(cli, tmp_path, counted):
@@ -131,3 +131,27 @@ def test_clean_deletes_the_cache_and_the_next_run_audits_again(cli, tmp_path, co
     assert result.exit_code == 0 and "deleted 1 cached result" in result.stdout
     _check(cli, str(tmp_path / "a.md"))
     assert len(counted) == 2
+
+
+def test_entries_are_compressed_and_a_damaged_or_older_entry_is_a_miss(cli, tmp_path, counted):
+    import json
+    import zlib
+
+    from clinic_audit.cache import HEADER
+
+    (tmp_path / "a.md").write_text(POST, encoding="utf-8")
+    first = _check(cli, str(tmp_path / "a.md"))
+    [entry] = (tmp_path / ".clinic-audit" / "cache").rglob("*.jz")
+    stored = entry.read_bytes()
+    data = json.loads(zlib.decompress(stored[len(HEADER):]))
+    assert stored.startswith(HEADER) and data["source"].endswith("a.md")
+    assert len(stored) < len(json.dumps(data).encode()) / 2
+    damaged = [stored[: len(stored) // 2],  # truncated
+               stored[:-6] + bytes(b ^ 0xFF for b in stored[-6:]),  # bytes changed: the checksum fails
+               json.dumps(data).encode(),  # an earlier version's plain JSON
+               HEADER + zlib.compress(b"[1, 2]")]  # whole, but not a post
+    for number, content in enumerate(damaged, start=2):
+        entry.write_bytes(content)
+        assert _check(cli, str(tmp_path / "a.md")) == first
+        assert len(counted) == number  # audited again, and the entry rewritten
+        assert entry.read_bytes().startswith(HEADER)
