@@ -3,10 +3,15 @@
 A pool takes ``PostTask`` values and returns futures of ``audit_task``'s outcome; the run keeps the window,
 the order, the store, the sinks and the site rules on the machine that started it.  Both pools send the
 configuration to each worker once (a process-pool initializer; a Dask ``scatter``), never with every task.
+
+A Dask task costs milliseconds of scheduling and a network round trip, as much as auditing a post, so the
+Dask pool sends posts in batches of ``DASK_BATCH``: one Dask task audits a batch, and each post's future
+reads its place in the batch's result.  A batch not yet full is sent when the run waits on one of its posts.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .engine import Outcome, PostTask, audit_task
@@ -15,6 +20,10 @@ if TYPE_CHECKING:
     from .config import Config
 
 CONNECT_SECONDS = 5  # how long to wait for a Dask scheduler before saying it cannot be reached
+WINDOW_PER_SLOT = 8  # posts in flight per worker: keeps workers busy without holding the whole site in memory
+DASK_BATCH = 16  # posts per Dask task (about a third of a second of work): scheduling costs under 2 %
+DASK_BATCHES_PER_SLOT = 3  # batches in flight per Dask worker thread: one running, two queued
+DASK_BATCH_SECONDS = 1.0  # a batch filling slowly (posts fetched one by one from a site) is sent after this
 
 
 class FutureLike(Protocol):
@@ -25,6 +34,7 @@ class FutureLike(Protocol):
 
 class Pool(Protocol):
     slots: int  # tasks it runs at once
+    window: int  # posts the run keeps in flight on it
 
     def submit(self, task: PostTask) -> FutureLike: ...
 
@@ -39,6 +49,7 @@ class LocalPool:
         from concurrent.futures import ProcessPoolExecutor
 
         self.slots = jobs
+        self.window = jobs * WINDOW_PER_SLOT
         self.executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
 
     def submit(self, task: PostTask) -> FutureLike:
@@ -60,13 +71,61 @@ class DaskPool:
         self.owned = not isinstance(scheduler, Client)
         self.config = self.client.scatter(config, broadcast=True)
         self.slots = max(1, sum(self.client.nthreads().values()))
+        self.window = self.slots * DASK_BATCH * DASK_BATCHES_PER_SLOT
+        self.batch: list[PostTask] = []
+        self.batch_future: _Batch = _Batch(self)
+        self.batch_started = 0.0
 
     def submit(self, task: PostTask) -> FutureLike:
-        return self.client.submit(audit_task, task, self.config, pure=False)  # type: ignore[no-any-return]
+        future = _InBatch(self.batch_future, len(self.batch))
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(task)
+        if len(self.batch) >= DASK_BATCH or time.monotonic() - self.batch_started > DASK_BATCH_SECONDS:
+            self.flush()
+        return future
+
+    def flush(self) -> None:
+        """Send the batch being filled as one Dask task."""
+        if self.batch:
+            self.batch_future.future = self.client.submit(audit_batch, self.batch, self.config, pure=False)
+            self.batch, self.batch_future = [], _Batch(self)
 
     def close(self) -> None:
+        self.batch = []
         if self.owned:
             self.client.close()
+
+
+class _Batch:
+    """A batch of posts: its Dask future once sent."""
+
+    def __init__(self, pool: DaskPool):
+        self.pool = pool
+        self.future: Any = None
+
+    def result(self) -> list[Outcome]:
+        if self.future is None:
+            self.pool.flush()  # the run waits on a post of the batch being filled: send it now
+        return self.future.result()  # type: ignore[no-any-return]
+
+
+class _InBatch:
+    """One post's future: its place in a batch."""
+
+    def __init__(self, batch: _Batch, index: int):
+        self.batch, self.index = batch, index
+
+    def done(self) -> bool:
+        return self.batch.future is not None and bool(self.batch.future.done())
+
+    def result(self) -> Outcome:
+        return self.batch.result()[self.index]
+
+
+def audit_batch(tasks: list[PostTask], config: "Config") -> list[Outcome]:
+    """Audit several posts in one Dask task, in order."""
+    return [audit_task(task, config) for task in tasks]
 
 
 _worker_config: "Config | None" = None

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Sequence
 from .cache import result_key
 from .constants import ExitCode
 from .engine import Outcome, PostTask, audit_task
-from .executors import FutureLike, LocalPool, Pool
+from .executors import WINDOW_PER_SLOT, FutureLike, LocalPool, Pool
 from .result import InputFailure, PostResult, Sink, Transform, Watcher
 from .rule import Finding, Severity
 from .siterules import PostSummary, Site, is_site_rule, run_site_rules
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 # Fewer posts than this are audited in-process: starting workers would cost more than it saves
 # (a pre-commit hook usually passes a handful of files).
 PARALLEL_FROM = 16
-WINDOW_PER_JOB = 8  # posts in flight per worker: keeps workers busy without holding the whole site in memory
 MAX_JOBS_PER_CORE = 2  # workers are CPU-bound: more than this only costs memory
 
 
@@ -231,7 +230,7 @@ class Slot:
 
 
 class Executor:
-    """Runs post tasks in input order with at most ``slots * WINDOW_PER_JOB`` in flight: in this process for a
+    """Runs post tasks in input order with at most the pool's ``window`` in flight: in this process for a
     small run (fewer than PARALLEL_FROM posts, decided once the inputs show it), otherwise on a pool.
 
     The pool is a ``Pool`` (``executors.py``): local worker processes by default, a Dask cluster with
@@ -273,7 +272,7 @@ class Executor:
 
     def finished(self) -> Iterator[tuple[Outcome, Slot]]:
         """Results at the head of the window that are done (or must be waited for, to bound the window)."""
-        limit = (self.pool.slots if self.pool is not None else self.jobs) * WINDOW_PER_JOB
+        limit = self.pool.window if self.pool is not None else self.jobs * WINDOW_PER_SLOT
         while self.window:
             head = self.window[0][0]
             if isinstance(head, PostTask):

@@ -53,6 +53,28 @@ def test_a_local_cluster_gives_byte_identical_results_to_the_process_pool(tmp_pa
     assert remote.site_findings == local.site_findings
 
 
+def test_posts_go_to_dask_in_batches_and_come_back_in_order(tmp_path: Path, monkeypatch):
+    from clinic_audit import executors
+
+    monkeypatch.setattr(executors, "DASK_BATCH", 5)
+    folder = _posts(tmp_path)
+    config = isolated_config()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        sent: list[int] = []
+        real_submit = client.submit
+
+        def counting(function, tasks, *args, **kwargs):
+            sent.append(len(tasks))
+            return real_submit(function, tasks, *args, **kwargs)
+
+        monkeypatch.setattr(client, "submit", counting)
+        remote = _Json()
+        Run(config, RunOptions((str(folder),), jobs=2), sinks=[remote], pool=lambda: DaskPool(config, client)).execute()
+    assert sent == [5, 5, 5, 5, 4]  # 24 posts: four full batches, and the last one sent when the run waits on it
+    assert [json.loads(p)["source"] for p in remote.posts] == sorted(str(p) for p in folder.glob("*.md"))
+
+
 def test_an_unreachable_scheduler_is_one_clear_line(cli, tmp_path: Path):
     (tmp_path / "a.md").write_text(CLEAN, encoding="utf-8")
     result = cli("check", "--isolated", str(tmp_path / "a.md"), "--scheduler", "tcp://127.0.0.1:9")
