@@ -770,10 +770,14 @@ def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
     except (ConfigError, HistoryError, OSError) as exc:
         return SiteRow(spec.name, "", 0, None, None, 0, 0, 0, problem=str(exc)), False, False
     tally = Tally()
+    auth, warning = spec.wp_credentials()  # from the variables the site names; never shown
+    if warning:
+        click.echo(f"clinic-audit: warning: {warning}", err=True)
     options = RunOptions(spec.sources, jobs=jobs or _default_jobs(), fail_on_regression=fail_on_regression,
                          web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
                                         rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
-                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite")))
+                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite"),
+                                        wp_auth=auth, wp_env=not spec.names_credentials))
     docs = rule_docs(config.registry)
     with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
         sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]
