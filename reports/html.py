@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -26,7 +27,7 @@ from .summary import SEVERITIES, PostRow, SiteSummary, letter_for, plural
 
 POSTS_DIR = "posts"
 # The single-file report inlines the details of at most this many posts, the lowest-scoring first, and says so:
-# one file meant to be emailed stays a few megabytes (a post's section is 10-60 kB) however large the site is.
+# one file meant to be emailed stays a few megabytes (a post's section is about 10-30 kB) however large the site is.
 # Every post is still a row of the index table.
 SINGLE_FILE_POSTS = 100
 CHART_WIDTH, CHART_HEIGHT = 600, 220  # SVG user units; the chart scales to its box
@@ -199,8 +200,6 @@ def index_context(summary: SiteSummary, site_findings: list[dict[str, Any]],
 
 def writable_file(path: Path) -> None:
     """Raise OSError now (before an audit) when ``path`` cannot be written: its folder is missing or read-only."""
-    import os
-
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OSError(2, "no such folder", str(path))
