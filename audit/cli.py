@@ -102,6 +102,8 @@ def _log_warnings_to_stderr() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Text format: only findings, no score lines or summary.")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Also write an HTML report to this folder.")
+@click.option("--html-file", "html_file", type=click.Path(dir_okay=False),
+              help="Also write the HTML report as one self-contained file (to email; details of the 100 worst posts).")
 @click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False),
               help="Also write an Excel workbook (Posts, Findings, Site findings sheets) to this file.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
@@ -154,6 +156,7 @@ def check(
     xlsx_file: str | None,
     scheduler: str | None,
     check_external: bool,
+    html_file: str | None,
 ) -> None:
     """Audit posts: files, folders (recursively), - for standard input, page or sitemap URLs, wordpress+https://site/."""
     from .run import Run, RunOptions, exit_code
@@ -181,10 +184,11 @@ def check(
                                         http_cache=None if no_cache else str(config.root / HTTP_CACHE)),
                          check_links=check_links, check_external=check_external,
                          fail_on_regression=fail_on_regression)
-    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file)
+    _refuse_to_overwrite_inputs(sources, config.effective()["include"], output, write_baseline, html_dir, xlsx_file,
+                                html_file)
     with _report_stream(output) as stream:
         sinks, transforms = _outputs(config, stream, fmt, output, html_dir, baseline_file, write_baseline,
-                                     color, not no_suggestions, quiet, db)
+                                     color, not no_suggestions, quiet, db, html_file)
         if xlsx_file:
             from clinic_audit.reports.xlsx import XlsxSink
 
@@ -226,13 +230,16 @@ def _report_stream(output: str | None) -> Iterator[Any]:
 
 
 def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], output: str | None,
-                                write_baseline: str | None, html_dir: str | None, xlsx_file: str | None = None) -> None:
-    """Outputs never replace a post: ``-o`` or ``--write-baseline`` naming an input, ``--html`` in or over an input folder."""
+                                write_baseline: str | None, html_dir: str | None, xlsx_file: str | None = None,
+                                html_file: str | None = None) -> None:
+    """Outputs never replace a post: ``-o``, ``--write-baseline``, ``--xlsx`` or ``--html-file`` naming an input (or
+    a file the audit of an input folder would read), ``--html`` in or over an input folder."""
     from .web import is_web_source
 
     inputs = [Path(s).resolve() for s in sources if s != "-" and not is_web_source(s)]
     patterns = [p.lower() for p in include]
-    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline), ("--xlsx", xlsx_file)):
+    for flag, value in (("-o/--output", output), ("--write-baseline", write_baseline), ("--xlsx", xlsx_file),
+                        ("--html-file", html_file)):
         if not value:
             continue
         target = Path(value).resolve()
@@ -240,6 +247,12 @@ def _refuse_to_overwrite_inputs(sources: Iterable[str], include: Iterable[str], 
                                       and any(Path(target.name.lower()).match(p) for p in patterns)) for i in inputs)
         if audited:
             _fail(f"{flag} {value} is one of the posts being audited; write it somewhere else")
+    if html_file:  # a new report inside an audited folder would be audited as a post by the next run
+        target = Path(html_file).resolve()
+        if any(i.is_dir() and target.is_relative_to(i) and any(Path(target.name.lower()).match(p) for p in patterns)
+               for i in inputs):
+            _fail(f"--html-file {html_file} is inside a folder being audited, where the next run would read it as "
+                  "a post; write it somewhere else")
     if html_dir:
         from .constants import REPORT_MARKER
 
@@ -292,8 +305,8 @@ def _default_jobs() -> int:
 
 def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: str | None, baseline_file: str | None,
              write_baseline: str | None, color: bool | None, suggestions: bool, quiet: bool,
-             db: str | None = None) -> tuple[list[Any], list[Any]]:
-    """The run's sinks (the report, the HTML site, a baseline writer) and transforms (a baseline)."""
+             db: str | None = None, html_file: str | None = None) -> tuple[list[Any], list[Any]]:
+    """The run's sinks (the report, the HTML site or file, a baseline writer) and transforms (a baseline)."""
     from clinic_audit.reports import reporter
 
     from .result import InputFailure, Sink, rule_docs
@@ -318,6 +331,14 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
             sinks.append(HtmlSink(html_dir, rules=docs, history_source=_score_history(db) if db else None))
         except OSError as exc:
             _fail(f"cannot write the HTML report to {html_dir}: {exc.strerror}")
+    if html_file:
+        from clinic_audit.reports.html import HtmlSink
+
+        try:
+            sinks.append(HtmlSink(html_file, rules=docs, history_source=_score_history(db) if db else None,
+                                  single=True))
+        except OSError as exc:
+            _fail(f"cannot write the HTML report to {html_file}: {exc.strerror}")
     transforms: list[Any] = []
     if baseline_file:
         from .baseline import Baseline, BaselineError
@@ -392,9 +413,11 @@ def _progress(run: Any, quiet: bool) -> Any:
 @main.command("report")
 @click.argument("results", type=click.File("r", encoding="utf-8"))
 @click.option("--html", "html_dir", type=click.Path(file_okay=False), help="Write the HTML report to this folder.")
+@click.option("--html-file", "html_file", type=click.Path(dir_okay=False),
+              help="Write the HTML report as one self-contained file (to email; details of the 100 worst posts).")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
-              help="Print the run in this format [default: text, or nothing with --html].")
-def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
+              help="Print the run in this format [default: text, or nothing with --html or --html-file].")
+def report_command(results: Any, html_dir: str | None, html_file: str | None, fmt: str | None) -> None:
     """Render a saved run (the output of check --format json) as HTML, Markdown or text."""
     from clinic_audit.reports import reporter
     from clinic_audit.reports.summary import read_run
@@ -408,15 +431,18 @@ def report_command(results: Any, html_dir: str | None, fmt: str | None) -> None:
     except ValueError as exc:
         click.echo(f"clinic-audit: {results.name}: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
-    if html_dir:
+    if html_file and Path(html_file).resolve() == Path(results.name).resolve():
+        _fail(f"--html-file {html_file} is the run being rendered; write it somewhere else")
+    for target, single in ((html_dir, False), (html_file, True)):
+        if not target:
+            continue
         from clinic_audit.reports.html import render_run
 
         try:
-            click.echo(f"clinic-audit: wrote {render_run(run, html_dir, docs)}", err=True)
+            click.echo(f"clinic-audit: wrote {render_run(run, target, docs, single=single)}", err=True)
         except OSError as exc:
-            click.echo(f"clinic-audit: cannot write the HTML report to {html_dir}: {exc.strerror}", err=True)
-            sys.exit(ExitCode.ERROR)
-    if fmt or not html_dir:
+            _fail(f"cannot write the HTML report to {target}: {exc.strerror}")
+    if fmt or not (html_dir or html_file):
         out = reporter(fmt or "text", sys.stdout, color=False, rules=docs)
         for post in run["posts"]:
             out.post(PostResult.from_dict(post))
@@ -744,10 +770,14 @@ def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
     except (ConfigError, HistoryError, OSError) as exc:
         return SiteRow(spec.name, "", 0, None, None, 0, 0, 0, problem=str(exc)), False, False
     tally = Tally()
+    auth, warning = spec.wp_credentials()  # from the variables the site names; never shown
+    if warning:
+        click.echo(f"clinic-audit: warning: {warning}", err=True)
     options = RunOptions(spec.sources, jobs=jobs or _default_jobs(), fail_on_regression=fail_on_regression,
                          web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
                                         rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
-                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite")))
+                                        wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite"),
+                                        wp_auth=auth, wp_env=not spec.names_credentials))
     docs = rule_docs(config.registry)
     with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
         sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]

@@ -1,4 +1,5 @@
-"""The HTML report: ``DIR/index.html`` (the site overview) and one page per post under ``DIR/posts/``.
+"""The HTML report: ``DIR/index.html`` (the site overview) and one page per post under ``DIR/posts/``, or the
+same as one self-contained file (``--html-file FILE``: :class:`HtmlFile`).
 
 Its only input is the JSON shape of a run (``PostResult.to_dict()`` per post),
 so a live ``check --html`` and ``report results.json --html`` render the same
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -21,9 +23,13 @@ from clinic_audit.constants import REPORT_MARKER
 from clinic_audit.result import InputFailure, PostResult, RuleDocs, Sink
 
 from . import html_page
-from .summary import SEVERITIES, SiteSummary, letter_for, plural
+from .summary import SEVERITIES, PostRow, SiteSummary, letter_for, plural
 
 POSTS_DIR = "posts"
+# The single-file report inlines the details of at most this many posts, the lowest-scoring first, and says so:
+# one file meant to be emailed stays a few megabytes (a post's section is about 10-30 kB) however large the site is.
+# Every post is still a row of the index table.
+SINGLE_FILE_POSTS = 100
 CHART_WIDTH, CHART_HEIGHT = 600, 220  # SVG user units; the chart scales to its box
 PAGE_SIZE = 200  # index rows shown at a time: a 2,000-post table laid out at once stalls a phone
 
@@ -162,6 +168,45 @@ def script_and_hash(env: Any, name: str) -> tuple[Any, str]:
     return Markup(text), f"sha256-{digest}"
 
 
+def render_page(env: Any, template: str, scripted: tuple[Any, str] | None = None, **context: Any) -> str:
+    """One report page as text: the template with the report's inline script and the CSP hash that allows it
+    (``scripted``: the two, when the caller has them already)."""
+    from clinic_audit import __version__
+
+    script, script_hash = scripted or script_and_hash(env, "report.js")
+    return env.get_template(template).render(script=script, script_hash=script_hash, tool_version=__version__,
+                                             **context)
+
+
+def index_context(summary: SiteSummary, site_findings: list[dict[str, Any]],
+                  history: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the index (``index.html``, and the top of the single file) shows of a run."""
+    return {
+        "summary": summary,
+        "rows": summary.worst(len(summary.rows)),  # worst first: what needs work leads
+        "families": summary.families,
+        "totals": summary.severity_totals(),
+        "problems": summary.problems(),
+        "bars": histogram_bars(summary.histogram()),
+        "family_averages": summary.family_averages(),
+        "site_findings": site_findings,
+        "site_groups": site_groups(site_findings),
+        "pages": {row.source: row.page for row in summary.rows if row.page},
+        "points": history_points(history),
+        "chart": (CHART_WIDTH, CHART_HEIGHT),
+        "page_size": PAGE_SIZE,
+    }
+
+
+def writable_file(path: Path) -> None:
+    """Raise OSError now (before an audit) when ``path`` cannot be written: its folder is missing or read-only."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OSError(2, "no such folder", str(path))
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OSError(13, "permission denied", str(path))
+
+
 class HtmlSite:
     """Writes the report directory from post dicts: one page per post at once, the index at the end."""
 
@@ -194,12 +239,7 @@ class HtmlSite:
         return self._script
 
     def _render(self, template: str, path: Path, **context: Any) -> None:
-        from clinic_audit import __version__
-
-        script, script_hash = self._script_and_hash()
-        html = self._environment().get_template(template).render(
-            script=script, script_hash=script_hash, tool_version=__version__, **context
-        )
+        html = render_page(self._environment(), template, self._script_and_hash(), **context)
         with replaced(path) as temporary:  # a full disk leaves the previous page whole
             temporary.write_text(html, encoding="utf-8")
 
@@ -223,35 +263,79 @@ class HtmlSite:
 
     def finish(self) -> Path:
         """Write index.html; returns its path."""
-        self._environment()
         index = self.directory / "index.html"
-        self._render(
-            "index.html",
-            index,
-            summary=self.summary,
-            rows=self.summary.worst(len(self.summary.rows)),  # worst first: what needs work leads
-            families=self.summary.families,
-            totals=self.summary.severity_totals(),
-            problems=self.summary.problems(),
-            bars=histogram_bars(self.summary.histogram()),
-            family_averages=self.summary.family_averages(),
-            site_findings=self.site_findings,
-            site_groups=site_groups(self.site_findings),
-            pages={row.source: row.page for row in self.summary.rows},
-            points=history_points(self.history),
-            chart=(CHART_WIDTH, CHART_HEIGHT),
-            page_size=PAGE_SIZE,
-        )
+        self._render("index.html", index, **index_context(self.summary, self.site_findings, self.history))
         return index
 
 
+class HtmlFile:
+    """Writes the report as one self-contained file from post dicts: the index, then the worst posts' pages as
+    sections of it (``#post-…``), the rest as index rows only (see :data:`SINGLE_FILE_POSTS`).
+
+    Only the posts that may still be among the worst are kept while a run streams (at most twice the limit)."""
+
+    def __init__(self, path: str | Path, history: list[dict[str, Any]] | None = None,
+                 rules: RuleDocs | None = None, limit: int = SINGLE_FILE_POSTS):
+        self.path = Path(path)
+        writable_file(self.path)  # fail now, before the audit, if we cannot
+        self.history = list(history or [])
+        self.rules = rules
+        self.limit = limit
+        self.site_findings: list[dict[str, Any]] = []
+        self.summary = SiteSummary()
+        self._taken: set[str] = set()
+        self._kept: list[tuple[tuple[Any, ...], PostRow, dict[str, Any]]] = []
+
+    def add(self, post: dict[str, Any]) -> str:
+        """Remember the post's index row (and the post while it may be among the worst); returns its anchor."""
+        anchor = "post-" + page_name(str(post.get("source", "")), self._taken).removesuffix(".html")
+        row = self.summary.add(post, f"#{anchor}")
+        # the index's order (SiteSummary.worst), the arrival number breaking exact ties as its stable sort does
+        self._kept.append(((row.score, -row.counts["error"], row.source, len(self.summary.rows)), row, post))
+        if len(self._kept) >= 2 * self.limit:
+            self._trim()
+        return row.page
+
+    def _trim(self) -> None:
+        self._kept.sort(key=lambda kept: kept[0])
+        del self._kept[self.limit:]
+
+    def failure(self, failure: dict[str, str]) -> None:
+        self.summary.failures.append(failure)
+
+    def site(self, findings: Iterable[dict[str, Any]]) -> None:
+        self.site_findings.extend(findings)
+
+    def finish(self) -> Path:
+        """Write the file; returns its path."""
+        self._trim()
+        shown = {id(row) for _, row, _ in self._kept}
+        # a post without a section here is a row without a link
+        self.summary.rows = [row if id(row) in shown else replace(row, page="") for row in self.summary.rows]
+        details, codes = [], {}
+        for _, row, post in self._kept:
+            view = html_page.post_view(post, row.scores, self.rules)
+            anchor = row.page.removeprefix("#")
+            codes.update(dict.fromkeys(code for code, _ in view["rules"]))
+            details.append({"anchor": anchor, "prefix": f"{anchor}-", "row": row, "post": post, **view})
+        rules = [(code, self.rules(code) if self.rules is not None else None) for code in codes]
+        html = render_page(environment(), "single.html", details=details, rules=rules,
+                           left_out=len(self.summary.rows) - len(details),
+                           **index_context(self.summary, self.site_findings, self.history))
+        with replaced(self.path) as temporary:  # a full disk leaves the previous file whole
+            temporary.write_text(html, encoding="utf-8")
+        return self.path
+
+
 class HtmlSink(Sink):
-    """``check --html DIR``: a sink that feeds each result's JSON shape to an :class:`HtmlSite`."""
+    """``check --html DIR`` (or ``--html-file FILE``, ``single=True``): a sink that feeds each result's JSON shape
+    to an :class:`HtmlSite` (or an :class:`HtmlFile`)."""
 
     def __init__(self, directory: str | Path, history: list[dict[str, Any]] | None = None,
-                 rules: RuleDocs | None = None, history_source: Callable[[], list[dict[str, Any]]] | None = None):
+                 rules: RuleDocs | None = None, history_source: Callable[[], list[dict[str, Any]]] | None = None,
+                 single: bool = False):
         """``history_source`` is read when the run is over (the run's own point is known only then)."""
-        self.writer = HtmlSite(directory, history, rules)
+        self.writer: HtmlSite | HtmlFile = (HtmlFile if single else HtmlSite)(directory, history, rules)
         self.history_source = history_source
         self.index: Path | None = None
 
@@ -271,9 +355,11 @@ class HtmlSink(Sink):
         self.index = self.writer.finish()
 
 
-def render_run(run: dict[str, Any], directory: str | Path, rules: RuleDocs | None = None) -> Path:
-    """Render a saved run (the JSON report's document) into ``directory``; returns the index path."""
-    site = HtmlSite(directory, run.get("history"), rules)
+def render_run(run: dict[str, Any], directory: str | Path, rules: RuleDocs | None = None,
+               single: bool = False) -> Path:
+    """Render a saved run (the JSON report's document) into ``directory`` (or, ``single``, as that one file);
+    returns the index path."""
+    site: HtmlSite | HtmlFile = (HtmlFile if single else HtmlSite)(directory, run.get("history"), rules)
     for post in run.get("posts", []):
         site.add(post)
     for failure in run.get("errors", []):

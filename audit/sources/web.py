@@ -7,7 +7,7 @@ work without a second request.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -53,6 +53,10 @@ class WebOptions:
         return not any(fnmatchcase(path, p) for p in self.exclude_urls)
     max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
     http_cache: str | None = None  # an HTTP cache file: unchanged pages are revalidated, not downloaded again
+    # A site's own WordPress (user, application password), from the variables its sites.toml entry names; with
+    # wp_env False the CLINIC_AUDIT_WP_* variables do not apply (another client's password never goes to it).
+    wp_auth: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    wp_env: bool = True
 
     @property
     def request_budget(self) -> int:
@@ -86,17 +90,21 @@ class WebSources:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            from ..web.wordpress import credentials
-
             wordpress = next((s for s in self.sources if s.startswith("wordpress+")), "")
             o = self.options
             seeds = [s.partition("+")[2] if s.startswith("wordpress+") else s for s in self.sources] + list(o.crawl)
             self._fetcher = Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
                                     fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
-                                    auth=(credentials() or self.url_auth) if wordpress else None,
+                                    auth=self._wordpress_auth() if wordpress else None,
                                     auth_url=wordpress.partition("+")[2], scope=Scope(seeds, o.allow_hosts),
                                     max_requests=o.request_budget, http_cache=o.http_cache)
         return self._fetcher
+
+    def _wordpress_auth(self) -> tuple[str, str] | None:
+        """The site's own credentials, else the environment's (unless the site names its own), else the URL's."""
+        from ..web.wordpress import credentials
+
+        return self.options.wp_auth or (credentials() if self.options.wp_env else None) or self.url_auth
 
     def close(self) -> None:
         if self._fetcher is not None:
@@ -110,13 +118,13 @@ class WebSources:
 
     def _source(self, source: str) -> Iterator[Fetched | InputFailure]:
         from ..web.sitemap import is_sitemap_url, page_urls
-        from ..web.wordpress import credentials, half_set_credentials, is_wordpress, post_pages
+        from ..web.wordpress import half_set_credentials, is_wordpress, post_pages
 
         try:
             if is_wordpress(source):
-                if half_set_credentials() and not self.url_auth:
+                if self.options.wp_env and half_set_credentials() and not self.url_auth and not self.options.wp_auth:
                     log.warning(half_set_credentials())
-                authorised = credentials() is not None or self.url_auth is not None
+                authorised = self._wordpress_auth() is not None
                 for url, html in post_pages(self.fetcher, source, authorised, self.options.wp_types,
                                             self.options.wp_status):
                     yield Document(url, html, "html"), ""
