@@ -777,7 +777,8 @@ def _audit_site(spec: Any, base: Path, out: Path, jobs: int | None, rate: float,
                          web=WebOptions(crawl=spec.crawl, max_depth=spec.max_depth, max_pages=spec.max_pages,
                                         rate=rate, include_urls=spec.include_urls, exclude_urls=spec.exclude_urls,
                                         wp_types=spec.wp_types, http_cache=str(folder / "http-cache.sqlite"),
-                                        wp_auth=auth, wp_env=not spec.names_credentials))
+                                        wp_auth=auth,
+                                        wp_env=(spec.wp_user_env, spec.wp_password_env) if spec.names_credentials else None))
     docs = rule_docs(config.registry)
     with replaced(folder / "run.json") as temporary, open(temporary, "w", encoding="utf-8") as stream:
         sinks = [tally, HtmlSink(folder, rules=docs, history_source=_score_history(str(db))), JsonReporter(stream)]

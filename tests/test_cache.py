@@ -119,9 +119,11 @@ def test_the_cache_prunes_unused_and_least_recently_used_entries(cli, tmp_path):
     os.utime(entries[0], (old, old))  # unused for 40 days
     deleted, _ = cache.prune()
     assert deleted == 1
-    size = entries[1].stat().st_size
-    deleted, _ = cache.prune(max_bytes=size * 2)
-    assert deleted == 3 and len(list(cache.directory.glob("*/*.jz"))) == 2
+    for age, entry in enumerate(reversed(entries[1:])):  # entries[-1] the most recently used
+        os.utime(entry, (time.time() - age * 60, time.time() - age * 60))
+    newest = entries[-1].stat().st_size + entries[-2].stat().st_size
+    deleted, _ = cache.prune(max_bytes=newest)
+    assert deleted == 3 and sorted(cache.directory.glob("*/*.jz")) == entries[-2:]
 
 
 def test_clean_deletes_the_cache_and_the_next_run_audits_again(cli, tmp_path, counted):

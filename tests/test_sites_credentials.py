@@ -100,6 +100,16 @@ def test_half_set_site_variables_are_the_clear_warning_and_published_posts_only(
     assert SECRETS["riverside"][1] not in result.output
 
 
+def test_a_refused_site_names_its_own_variables_not_the_global_pair(cli, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HILLSIDE_WP_PASSWORD", "wrong Pass word xxxx")
+    with serve(wordpress("hillside")) as hill:
+        sites_file = _sites_file(tmp_path, {"hillside": hill.base})
+        result = cli("sites", str(sites_file), "--out", str(tmp_path / "out"), "--rate", "0", "-j", "1")
+    assert "refused the request (401): set HILLSIDE_WP_USER and HILLSIDE_WP_PASSWORD" in result.output
+    assert USER_ENV not in result.output and "wrong Pass word" not in result.output
+
+
 def test_sites_without_their_own_variables_still_use_the_environment_pair(cli, tmp_path: Path):
     with serve(wordpress("riverside")) as river:
         path = tmp_path / "sites.toml"

@@ -53,10 +53,10 @@ class WebOptions:
         return not any(fnmatchcase(path, p) for p in self.exclude_urls)
     max_requests: int | None = None  # None: MAX_REQUESTS_PER_PAGE x max_pages
     http_cache: str | None = None  # an HTTP cache file: unchanged pages are revalidated, not downloaded again
-    # A site's own WordPress (user, application password), from the variables its sites.toml entry names; with
-    # wp_env False the CLINIC_AUDIT_WP_* variables do not apply (another client's password never goes to it).
+    # A site's own WordPress (user, application password), read from the variables its sites.toml entry names
+    # (``wp_env``); the CLINIC_AUDIT_WP_* variables then do not apply (another client's password never goes to it).
     wp_auth: tuple[str, str] | None = field(default=None, repr=False, compare=False)
-    wp_env: bool = True
+    wp_env: tuple[str, str] | None = None  # (user variable, password variable) a site names; None: the global pair
 
     @property
     def request_budget(self) -> int:
@@ -104,7 +104,7 @@ class WebSources:
         """The site's own credentials, else the environment's (unless the site names its own), else the URL's."""
         from ..web.wordpress import credentials
 
-        return self.options.wp_auth or (credentials() if self.options.wp_env else None) or self.url_auth
+        return self.options.wp_auth or (credentials() if self.options.wp_env is None else None) or self.url_auth
 
     def close(self) -> None:
         if self._fetcher is not None:
@@ -122,11 +122,11 @@ class WebSources:
 
         try:
             if is_wordpress(source):
-                if self.options.wp_env and half_set_credentials() and not self.url_auth and not self.options.wp_auth:
+                if self.options.wp_env is None and half_set_credentials() and not self.url_auth:
                     log.warning(half_set_credentials())
                 authorised = self._wordpress_auth() is not None
                 for url, html in post_pages(self.fetcher, source, authorised, self.options.wp_types,
-                                            self.options.wp_status):
+                                            self.options.wp_status, self.options.wp_env):
                     yield Document(url, html, "html"), ""
             elif is_sitemap_url(source):
                 urls = [u for u in page_urls(self.fetcher, source) if self.options.audits(u)]

@@ -57,15 +57,16 @@ def half_set_credentials() -> str:
 
 
 def post_pages(fetcher: Fetcher, source: str, authorised: bool, types: Iterable[str] = TYPES,
-               status: str | None = None) -> Iterator[tuple[str, str]]:
-    """(URL, HTML page) for every item of each REST collection; every status (drafts too) when ``authorised``."""
+               status: str | None = None, variables: tuple[str, str] | None = None) -> Iterator[tuple[str, str]]:
+    """(URL, HTML page) for every item of each REST collection; every status (drafts too) when ``authorised``.
+    ``variables`` names the (user, password) environment variables the credentials come from, for messages."""
     base = source[len(PREFIX):]
     base = base if base.endswith("/") else base + "/"
     wanted = status or ("any" if authorised else "publish")
     rank_math = RankMathHeads(fetcher, base)  # one per site: asked until it says it is not there
     for kind in types:
         yield from _collection(fetcher, base, urljoin(base, f"wp-json/wp/v2/{kind.strip('/')}"), authorised, wanted,
-                               rank_math)
+                               rank_math, variables or (USER_ENV, PASSWORD_ENV))
 
 
 class RankMathHeads:
@@ -121,7 +122,8 @@ def _rank_math_head(page: Any) -> str | None:
 
 
 def _collection(fetcher: Fetcher, base: str, endpoint: str, authorised: bool, status: str,
-                rank_math: "RankMathHeads | None" = None) -> Iterator[tuple[str, str]]:
+                rank_math: "RankMathHeads | None" = None,
+                variables: tuple[str, str] = (USER_ENV, PASSWORD_ENV)) -> Iterator[tuple[str, str]]:
     params: dict[str, Any] = {"per_page": PER_PAGE, "_embed": "author"}
     if status != "publish":
         params.update(status=status, context="edit")
@@ -129,10 +131,12 @@ def _collection(fetcher: Fetcher, base: str, endpoint: str, authorised: bool, st
     while page_number <= min(total_pages, MAX_API_PAGES):
         page = fetcher.get(endpoint, params={**params, "page": page_number})
         if page.status == 401:
+            user_variable, password_variable = variables
             raise WebError(
-                f"WordPress at {base} refused the request (401): set {USER_ENV} and {PASSWORD_ENV} "
+                f"WordPress at {base} refused the request (401): set {user_variable} and {password_variable} "
                 "to a user and an application password that may read posts"
-                if authorised else f"WordPress at {base} requires authentication (401): set {USER_ENV} and {PASSWORD_ENV}"
+                if authorised else f"WordPress at {base} requires authentication (401): "
+                                   f"set {user_variable} and {password_variable}"
             )
         if page.status == 400 and page_number > 1:
             return  # WordPress answers 400 past the last page when posts vanished mid-run
