@@ -174,12 +174,17 @@ def run_cli(args: list[str], cwd: Path, cold: bool = True, sample: bool = False)
     stop = threading.Event()
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = psutil.Popen([CLI, *args], stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
+        # subprocess's wait blocks in waitpid; psutil's polls with a growing sleep, which would round the time.
+        process = subprocess.Popen([CLI, *args], stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
 
         def sampler() -> None:
             nonlocal peak
+            try:
+                watched = psutil.Process(process.pid)  # valid until the main thread reaps the command
+            except psutil.Error:
+                return
             while not stop.is_set():
-                peak = max(peak, _tree_rss(process))
+                peak = max(peak, _tree_rss(watched))
                 stop.wait(SAMPLE_SECONDS)
 
         thread = threading.Thread(target=sampler, daemon=True) if sample else None
