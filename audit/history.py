@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -240,7 +241,7 @@ class Recorder:
         if row is None:
             return None
         try:
-            result, summary = load_json(row[0]), (load_json(row[1]) if row[1] else None)
+            result, summary = _unpacked(row[0]), (load_json(row[1]) if row[1] else None)
             check_post(result, "stored result")
             if not isinstance(summary, (dict, type(None))):
                 return None
@@ -271,7 +272,7 @@ class Recorder:
             for result, key, summary, reused in self.pending:
                 if not reused:
                     db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                               (key, json.dumps(result.to_dict(), ensure_ascii=False),
+                               (key, _packed(result.to_dict()),
                                 json.dumps(summary.to_dict(), ensure_ascii=False) if summary else None))
                 db.execute("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (self.run_id, result.source, key, result.score, result.grade, "", None))
@@ -427,6 +428,23 @@ def regression(path: str | Path, run_id: int) -> bool:
     return bool(earlier) and diff(path, max(earlier), run_id).regressed
 
 
+def _packed(result: dict[str, Any]) -> bytes:
+    """A post result as stored once per key: its JSON, zlib-compressed (a quarter of the size)."""
+    return zlib.compress(json.dumps(result, ensure_ascii=False).encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpacked(stored: bytes | str) -> Any:
+    """A stored result's JSON: compressed (this version) or text (histories written before); ValueError if damaged."""
+    from .stored import load_json
+
+    if isinstance(stored, bytes):
+        try:
+            stored = zlib.decompress(stored)
+        except zlib.error as exc:
+            raise ValueError(f"not a stored result ({exc})") from None
+    return load_json(stored)
+
+
 def _findings(db: sqlite3.Connection, run_id: int) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Every finding of a run, keyed by (source, rule, fingerprint): site findings from the findings table, post
     findings from each post's stored result (runs recorded before results were stored once: their rows)."""
@@ -441,7 +459,7 @@ def _findings(db: sqlite3.Connection, run_id: int) -> dict[tuple[str, str, str],
     for source, stored in db.execute("SELECT p.source, x.result FROM posts p JOIN results x "
                                      "ON x.result_key = p.result_key WHERE p.run_id = ?", (run_id,)):
         try:
-            result = load_json(stored)
+            result = _unpacked(stored)
         except ValueError:
             continue
         for f in result.get("findings", []) if isinstance(result, dict) else []:

@@ -86,6 +86,25 @@ def test_an_unchanged_nightly_run_stores_no_result_twice(cli, tmp_path: Path):
     assert history.diff(db).new == [] and history.diff(db).fixed == []
 
 
+def test_stored_results_are_compressed_and_a_history_with_text_results_still_reads(cli, tmp_path: Path):
+    import sqlite3
+    import zlib
+
+    folder, db = tmp_path / "posts", tmp_path / "h.sqlite"
+    folder.mkdir()
+    (folder / "hip.md").write_text(HIP, encoding="utf-8")
+    _run(cli, folder, db)
+    connection = sqlite3.connect(db)
+    [(key, stored)] = connection.execute("SELECT result_key, result FROM results").fetchall()
+    assert isinstance(stored, bytes) and json.loads(zlib.decompress(stored))["source"].endswith("hip.md")
+    with connection:  # as an earlier version wrote it: the JSON as text
+        connection.execute("UPDATE results SET result = ?", (zlib.decompress(stored).decode("utf-8"),))
+    connection.close()
+    (folder / "hip.md").write_text(HIP.replace(" TODO add the exercises.", ""), encoding="utf-8")
+    _run(cli, folder, db)
+    assert [f["rule"] for f in history.diff(db).fixed] == ["SC004"]  # the text result's findings were read
+
+
 def test_an_html_report_of_a_recorded_run_charts_the_site_score_over_time(cli, tmp_path: Path):
     folder, db, report = tmp_path / "posts", tmp_path / "h.sqlite", tmp_path / "report"
     folder.mkdir()
