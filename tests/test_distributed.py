@@ -56,7 +56,7 @@ def test_a_local_cluster_gives_byte_identical_results_to_the_process_pool(tmp_pa
 def test_posts_go_to_dask_in_batches_and_come_back_in_order(tmp_path: Path, monkeypatch):
     from clinic_audit import executors
 
-    monkeypatch.setattr(executors, "DASK_BATCH", 5)
+    monkeypatch.setattr(executors, "DASK_BATCH", 5)  # 24 posts: 5, 5, 5, 5, 4
     folder = _posts(tmp_path)
     config = isolated_config()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
