@@ -46,6 +46,17 @@ _MAX_SETS = 3  # sets tried per alternative, rarest first; more rarely narrows f
 _FEW = 8  # once the candidates are under 1/_FEW of the texts, later sets are looked for in those texts only
 
 
+@lru_cache(maxsize=1024)
+def _parsed(pattern: re.Pattern[str]) -> object | None:
+    """The pattern's parse tree (read by ``requirement`` and ``reach``, parsed once), or None if unreadable."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        return sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply searched with the regex
+        return None
+
+
 @lru_cache(maxsize=512)
 def requirement(pattern: re.Pattern[str]) -> tuple[Conjunction, ...] | None:
     """Lower-cased literals every match of ``pattern`` contains, or None if they cannot be read.
@@ -54,11 +65,8 @@ def requirement(pattern: re.Pattern[str]) -> tuple[Conjunction, ...] | None:
     literal of each of its sets.  ``\\bcur(?:e|ed)\\b|miracle`` gives (({"cure"},), ({"miracle"},));
     ``\\d+\\s(?:million|billion)`` gives (({"0",…,"9"}, {"million", "billion"}),); ``[a-z]+`` gives None.
     """
-    if not isinstance(pattern.pattern, str):
-        return None
-    try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - an unreadable pattern is simply searched with the regex
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     alternatives = _alternatives(list(parsed))
     if not alternatives or not all(alternatives):
@@ -163,12 +171,8 @@ def reach(pattern: re.Pattern[str], single_spaced: bool = False) -> tuple[int, i
 
     In a ``single_spaced`` text (every whitespace run is one space) a repeat of whitespace (``\\s+``) matches
     at most one character, so it does not make the pattern unbounded."""
-    source = pattern.pattern
-    if not isinstance(source, str) or "$" in source or "\\Z" in source:
-        return None
-    try:
-        parsed = sre_parse.parse(source, pattern.flags)
-    except Exception:  # noqa: BLE001 - unreadable: searched whole
+    source, parsed = pattern.pattern, _parsed(pattern)
+    if parsed is None or "$" in source or "\\Z" in source:
         return None
     longest, ahead = _widths(list(parsed), single_spaced)
     if longest > _MAX_REACH or ahead > _MAX_REACH:
