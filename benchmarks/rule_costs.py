@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
+from real_corpus import ENVIRONMENT, write_real_corpus  # noqa: E402
 
 
 def measure(paths: list[Path]) -> dict[str, float]:
@@ -57,9 +58,18 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--top", type=int, default=15, help="rules to list, costliest first")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--corpus", choices=("synthetic", "real"), default="synthetic",
+                        help="benchmarks/corpus.py posts, or the real posts of ../shared/corpus (and variants)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="clinic-audit-costs-") as tmp:
-        costs = measure(write_corpus(args.posts, Path(tmp), args.seed))
+        if args.corpus == "real":
+            paths = write_real_corpus(args.posts, Path(tmp), args.seed)
+            if paths is None:
+                print(f"skipped: no real-post corpus (../shared/corpus, or set ${ENVIRONMENT})")
+                return
+        else:
+            paths = write_corpus(args.posts, Path(tmp), args.seed)
+        costs = measure(paths)
     total = sum(costs.values())
     print(f"{args.posts} posts, {1000 * total / args.posts:.1f} ms/post in parse + views + rules\n")
     print("| stage or rule | ms/post | share |")

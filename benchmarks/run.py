@@ -55,6 +55,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
+from real_corpus import ENVIRONMENT, corpus_root, write_real_corpus  # noqa: E402
 
 CLI = shutil.which("clinic-audit", path=str(Path(sys.executable).parent)) or "clinic-audit"
 ALL_RULES = ["--isolated", "--select", "ALL", "--format", "text", "--no-color"]
@@ -110,8 +111,11 @@ def forget_textstat() -> None:
 
 def floor_one(path: Path, textstat: object, render_md: Callable[[str], str]) -> dict[str, float]:
     """The unavoidable work for one post: parse, article text, six formulas."""
-    from bs4 import BeautifulSoup
+    import warnings
 
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)  # a real corpus holds a feed or two
     source = path.read_text(encoding="utf-8")
     if path.suffix == ".md":
         source = render_md(source.split("---", 2)[2] if source.startswith("---") else source)
@@ -295,7 +299,7 @@ def measure_size(size: int, root: Path, args: argparse.Namespace, workers: int, 
     """Every per-size figure; the corpus is written first and removed after."""
     result = SizeResult(size, rounds_for(size, args))
     folder = root / f"corpus{size}"
-    paths = write_corpus(size, folder, args.seed)
+    paths = (write_real_corpus(size, folder, args.seed) or []) if args.corpus == "real" else write_corpus(size, folder, args.seed)
     log(f"{size} posts written ({sum(p.suffix == '.html' for p in paths)} HTML); {result.rounds} round(s)")
     # Interleaved rounds: a shared machine's noise moves single runs by ±20 %, and within a round the floor and
     # the checks see the same machine.  The last run of a round is the parallel one, so its cache is the warm
@@ -394,7 +398,13 @@ def main() -> None:
     parser.add_argument("--large-from", type=int, default=LARGE_FROM, help="where large sizes start (default 10000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--readme", type=Path, help="replace the table between the markers in this README")
+    parser.add_argument("--corpus", choices=("synthetic", "real"), default="synthetic",
+                        help="benchmarks/corpus.py posts, or the real posts of ../shared/corpus and variants of "
+                             "them (benchmarks/real_corpus.py)")
     args = parser.parse_args()
+    if args.corpus == "real" and corpus_root() is None:
+        print(f"skipped: no real-post corpus (../shared/corpus, or set ${ENVIRONMENT})")
+        return
     sizes = sorted(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
     args.rounds = args.rounds or (QUICK_ROUNDS if args.quick else 3)
     if args.rounds < 1 or args.large_rounds < 1:
@@ -430,7 +440,8 @@ def main() -> None:
     seconds = time.perf_counter() - began
     took = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
     command = (f"python benchmarks/run.py --sizes {','.join(map(str, sizes))} --rounds {args.rounds} "
-               f"--large-rounds {args.large_rounds} --large-from {args.large_from}")
+               f"--large-rounds {args.large_rounds} --large-from {args.large_from}"
+               + (" --corpus real" if args.corpus == "real" else ""))
     machine_line = (f"Machine: {machine()}; load average {load_start} at the start, {load_average()} at the end; "
                     f"{took} for `{command}`.")
     block = table(machine_line, rows)

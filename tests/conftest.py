@@ -38,6 +38,15 @@ def run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def no_wordpress_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither WordPress credential variable set: a test sees only what an anonymous reader sees."""
+    from clinic_audit.web.wordpress import PASSWORD_ENV, USER_ENV
+
+    monkeypatch.delenv(USER_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+
+
+@pytest.fixture
 def cli():
     """Invoke the CLI in-process; returns click's Result."""
     runner = CliRunner()

@@ -82,10 +82,7 @@ def _rest(base_holder: dict) -> dict:
             "/knee-pain/": live}
 
 
-@pytest.fixture(autouse=True)
-def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(USER_ENV, raising=False)
-    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+pytestmark = pytest.mark.usefixtures("no_wordpress_credentials")
 
 
 def _findings(post: dict, families=("seo", "trust")) -> list[str]:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from clinic_audit.web.wordpress import MAX_HEAD_CHARS, PASSWORD_ENV, RANK_MATH_HEAD_PATH, USER_ENV, head_tags, to_html
+from clinic_audit.web.wordpress import MAX_HEAD_CHARS, RANK_MATH_HEAD_PATH, head_tags, to_html
 
 from site_server import HTML, serve
 
@@ -100,10 +100,7 @@ def wordpress(rank_math: bool = True, posts: int = 1, per_page: int = 1) -> dict
     return {"/wp-json/wp/v2/posts": collection, GET_HEAD: get_head, "/knee-pain/": live}
 
 
-@pytest.fixture(autouse=True)
-def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(USER_ENV, raising=False)
-    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+pytestmark = pytest.mark.usefixtures("no_wordpress_credentials")
 
 
 def _findings(post: dict, families=("seo", "trust")) -> list[str]:
