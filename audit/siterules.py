@@ -33,7 +33,7 @@ SKETCH_SIZE = 64  # bottom-k MinHash sketch: Jaccard estimates within about ±0.
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostSummary:
     """What site rules know about one post."""
 

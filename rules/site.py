@@ -210,11 +210,18 @@ def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list
     for i, sketch in enumerate(sketches):
         for value in sketch[:BANDS]:
             buckets[value].append(i)
-    sets = [set(sketch) for sketch in sketches]
+    sets: dict[int, set[int]] = {}  # built for the posts that are compared only: most posts never are
+
+    def hashes(i: int) -> set[int]:
+        found = sets.get(i)
+        if found is None:
+            found = sets[i] = set(sketches[i])
+        return found
 
     def score(a: int, b: int) -> float:
-        shared = sets[a] & sets[b]
-        union = len(sets[a]) + len(sets[b]) - len(shared)
+        first, second = hashes(a), hashes(b)
+        shared = first & second
+        union = len(first) + len(second) - len(shared)
         if len(shared) < threshold * min(SKETCH, union):  # an exact bound: the estimate cannot reach it
             return 0.0
         return similarity(sketches[a], sketches[b])
