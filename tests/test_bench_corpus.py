@@ -1,5 +1,5 @@
 """The real-post benchmark corpus (benchmarks/real_corpus.py), on a tiny corpus written here: tests never read
-../shared/corpus."""
+the development corpus."""
 
 from __future__ import annotations
 
