@@ -210,7 +210,7 @@ def _widths(items: list[tuple[object, object]], single_spaced: bool) -> tuple[in
             direction, body = arg  # type: ignore[misc]
             width, inner_ahead = _widths(list(body), single_spaced)
             ahead = max(ahead, inner_ahead, width if direction == 1 else 0)
-        elif op in (sre.AT,):
+        elif op is sre.AT:
             continue
         else:  # back-references, conditionals: not worth bounding
             return _UNBOUNDED, _UNBOUNDED
@@ -289,18 +289,7 @@ class TextIndex:
         joined_form = _joined_form(pattern)
         if joined_form is None:
             return list(range(len(self.texts)))
-        found: list[int] = []
-        position, starts, count = 0, self._starts, len(self.texts)
-        while position <= len(self._joined):
-            match = joined_form.search(self._joined, position)
-            if match is None:
-                break
-            index = bisect_right(starts, match.start()) - 1
-            found.append(index)
-            if index + 1 >= count:
-                break
-            position = starts[index + 1]
-        return found
+        return self._texts_matching(joined_form, self._joined)
 
     def _containing(self, needs: tuple[Conjunction, ...]) -> list[int]:
         found: set[int] = set()
@@ -336,7 +325,7 @@ class TextIndex:
             assert text is not None
             wanted = literals - {_ANY_DIGIT}  # the marker's other-script digits are absent (checked above)
             if all(len(literal) == 1 for literal in wanted):  # digits, "%": one pass for the whole set
-                self._holding[literals] = self._texts_with_any_of(_character_class(wanted))
+                self._holding[literals] = set(self._texts_matching(_character_class(wanted), text))
                 return self._holding[literals]
             for literal in wanted:
                 position = text.find(literal)
@@ -347,16 +336,16 @@ class TextIndex:
             self._holding[literals] = found
         return self._holding[literals]
 
-    def _texts_with_any_of(self, characters: re.Pattern[str]) -> set[int]:
-        """Indices of the texts holding one of the characters; the search jumps to the next text after a hit."""
-        found: set[int] = set()
-        starts, count, text = self._starts, len(self.texts), self._lowered
-        assert text is not None
-        match = characters.search(text)
+    def _texts_matching(self, pattern: re.Pattern[str], joined: str) -> list[int]:
+        """Indices, in order, of the texts where ``pattern`` matches in ``joined`` (the texts joined, or lower-cased
+        and joined); after a match the search jumps to the next text, so it costs one search per text found."""
+        found: list[int] = []
+        starts, count = self._starts, len(self.texts)
+        match = pattern.search(joined)
         while match is not None:
             index = bisect_right(starts, match.start()) - 1
-            found.add(index)
-            match = characters.search(text, starts[index + 1]) if index + 1 < count else None
+            found.append(index)
+            match = pattern.search(joined, starts[index + 1]) if index + 1 < count else None
         return found
 
     def search(self, pattern: re.Pattern[str], index: int) -> re.Match[str] | None:
