@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -51,21 +52,24 @@ def decide(declared: object, configured: object, text: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _word_sets() -> dict[str, frozenset[str]]:
-    """Each language's function words that no other listed language shares ("de" tells nothing apart)."""
+def _language_of_word() -> dict[str, str]:
+    """Each function word that only one listed language has, with that language ("de" tells nothing apart)."""
     lists = {code: frozenset(words) for code, words in data()["function_words"].items()}
-    return {code: words - frozenset().union(*(w for c, w in lists.items() if c != code)) for code, words in lists.items()}
+    owner: dict[str, str] = {}
+    for code, words in lists.items():
+        others = frozenset().union(*(w for c, w in lists.items() if c != code))
+        owner.update(dict.fromkeys(words - others, code))
+    return owner
 
 
 def detect(text: str) -> tuple[str | None, int]:
     """(language code or None when unsure, function words counted for it)."""
-    hits = dict.fromkeys(_word_sets(), 0)
-    sets = _word_sets()
-    for match in _WORD.finditer(text[:SAMPLE_CHARS].lower()):
-        word = match.group(0)
-        for code, words in sets.items():
-            if word in words:
-                hits[code] += 1
+    owner = _language_of_word()
+    hits = dict.fromkeys(data()["function_words"], 0)
+    for word, count in Counter(_WORD.findall(text[:SAMPLE_CHARS].lower())).items():
+        code = owner.get(word)
+        if code:
+            hits[code] += count
     ranked = sorted(hits.items(), key=lambda item: -item[1])
     (best, count), (_, second) = ranked[0], ranked[1]
     if count < MIN_HITS or count < second * MARGIN:

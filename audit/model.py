@@ -93,7 +93,7 @@ class Block:
     footnote_refs: tuple[str, ...] = ()  # labels of footnote markers in the block
     bold: bool = False  # every word of the block is bold (a paragraph standing in for a heading, perhaps)
 
-    @property
+    @cached_property
     def plain(self) -> str:
         """The text on one line, whitespace folded."""
         return " ".join(self.text.split())

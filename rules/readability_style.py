@@ -47,31 +47,44 @@ def _lists(language: str) -> dict[str, Any]:
 
 def sentence_tokens(post: Post) -> tuple[tuple[str, ...], ...]:
     """Lower-case tokens of every prose sentence, aligned with ``post.sentences`` (a shared view)."""
-    return tuple(tuple(t.lower().replace("’", "'") for t in _TOKEN.findall(s.text)) for s in post.sentences)
+    return tuple(_tokens(s.text) for s in post.sentences)
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    straight = text.replace("’", "'")
+    if straight.isascii():  # lower-casing ASCII keeps every character a letter or not: tokens are the same
+        return tuple(_TOKEN.findall(straight.lower()))
+    return tuple(t.lower() for t in _TOKEN.findall(straight))  # "İ" lower-cases to two characters
 
 
 _CLOSERS = "\"'”’)]»"
 _FRAGMENT_WORDS = 10  # an unpunctuated line this short is a label or a list item that lost its bullet
 
 
-def is_fragment(text: str) -> bool:
+def is_fragment(text: str, tokens: Sequence[str] | None = None) -> bool:
     """A line that is not a sentence: a bare URL, a label ("Massage:", "Mental Health"), a bullet-less item.
 
     Prose paragraphs in CMS copies hold such lines; they are not sentences a reader reads as prose, so the
-    style rules neither count them nor let them join a run.
+    style rules neither count them nor let them join a run.  ``tokens`` are the text's tokens when known.
     """
     text = text.strip().rstrip(_CLOSERS)
     if text.lower().startswith(("http://", "https://", "www.")):
         return True
     if text.endswith((".", "!", "?", "…")):
         return False
-    words = sum(1 for t in _TOKEN.findall(text) if t not in _PUNCT)
+    words = sum(1 for t in (_TOKEN.findall(text) if tokens is None else tokens) if t not in _PUNCT)
     return words <= (3 if text.endswith(":") else _FRAGMENT_WORDS)
 
 
 def real_sentences(post: Post) -> tuple[tuple[Sentence, tuple[str, ...]], ...]:
     """(sentence, tokens) of the prose sentences that are not fragments (a shared view)."""
-    return tuple((s, t) for s, t in zip(post.sentences, post.view(sentence_tokens)) if not is_fragment(s.text))
+    return tuple((s, t) for s, t, fragment in zip(post.sentences, post.view(sentence_tokens), post.view(fragments))
+                 if not fragment)
+
+
+def fragments(post: Post) -> tuple[bool, ...]:
+    """Whether each prose sentence is a fragment (``is_fragment``), aligned with ``post.sentences`` (a shared view)."""
+    return tuple(is_fragment(s.text, t) for s, t in zip(post.sentences, post.view(sentence_tokens)))
 
 
 # --- passive voice ---------------------------------------------------------------------------------------
@@ -108,6 +121,8 @@ def _spanish_participle(word: str, lists: dict[str, frozenset[str]]) -> bool:
 def passive_phrase(tokens: Sequence[str], language: str) -> str:
     """The first "be + participle" (or "ser + participio") of a sentence, or "" when it has none."""
     lists = _lists(language)["passive"]
+    if lists["auxiliaries"].isdisjoint(tokens):
+        return ""
     english = language == "en"
     for i, word in enumerate(tokens):
         if word not in lists["auxiliaries"]:
@@ -187,9 +202,11 @@ def has_transition(tokens: Sequence[str], language: str) -> bool:
     if tokens and (tokens[0] in lists["opening"] or
                    (tokens[0] in lists["opening_with_comma"] and len(tokens) > 1 and tokens[1] == ",")):
         return True
+    if not words.isdisjoint(tokens):
+        return True
+    if phrases.keys().isdisjoint(tokens):
+        return False
     for i, word in enumerate(tokens):
-        if word in words:
-            return True
         for phrase in phrases.get(word, ()):
             if tuple(tokens[i:i + len(phrase)]) == phrase:
                 return True
@@ -249,11 +266,10 @@ def beginning(tokens: Sequence[str], language: str) -> str:
 
 def _runs(post: Post) -> Iterable[tuple[list[Sentence], str]]:
     """Runs of consecutive prose sentences with the same beginning; a heading, list or quote between breaks a run."""
-    tokens = post.view(sentence_tokens)
     run: list[Sentence] = []
     word = ""
-    for sentence, toks in zip(post.sentences, tokens):
-        start = "" if is_fragment(sentence.text) else beginning(toks, post.language)
+    for sentence, toks, fragment in zip(post.sentences, post.view(sentence_tokens), post.view(fragments)):
+        start = "" if fragment else beginning(toks, post.language)
         adjacent = run and sentence.block_index - run[-1].block_index <= 1
         if start and start == word and adjacent:
             run.append(sentence)

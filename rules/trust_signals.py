@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from clinic_audit.facts import article_types
 from clinic_audit.model import CODE, TABLE, Post
@@ -134,12 +134,14 @@ def _text_index(post: Post) -> TextIndex:
     return TextIndex([text for _, text in text_lines(post)])
 
 
-def short_lines(post: Post) -> Iterator[tuple[int, str]]:
-    """Lines short enough to be a byline or a date line rather than prose."""
+def short_lines(post: Post) -> tuple[tuple[int, str], ...]:
+    """Lines short enough to be a byline or a date line rather than prose (a shared view)."""
+    return post.view(_short_lines)
+
+
+def _short_lines(post: Post) -> tuple[tuple[int, str], ...]:
     limit = int(data()["signals"]["max_signal_words"])
-    for line, text in text_lines(post):
-        if len(text.split()) <= limit:
-            yield line, text
+    return tuple((line, text) for line, text in text_lines(post) if len(text.split()) <= limit)
 
 
 def json_ld_nodes(post: Post) -> list[dict[str, Any]]:

@@ -326,6 +326,8 @@ def _numbered_subheading(run: list[str], offset: int, bullet: re.Match[str]) -> 
 
 def _caps_heading(line: str) -> bool:
     """A line in capitals inside a run of lines ("SYMPTOMS OF CORNS"): a heading the copy kept as text."""
+    if not line.isupper():  # one lower-case letter, or none cased at all: not a line in capitals (the quick test)
+        return False
     text = _NUMBERED.sub("", line.strip())  # "1. MEDICAL THERAPY" is a capital heading too
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters) and looks_like_heading(text)
