@@ -50,9 +50,13 @@ LEVEL = 1  # zlib level: 3.8x smaller at 0.2 ms a post; higher levels save 10 % 
 
 
 def result_key(document: "Document", config: "Config") -> str:
-    """What a post's result depends on, hashed: version, rules, settings, source, format and text."""
+    """What a post's result depends on, hashed: version, rules, settings, source, format and text, and how the
+    site summary's sketch is hashed (stored sketches are only comparable with sketches hashed alike)."""
+    from .siterules import SKETCH_HASH
+
     digest = hashlib.sha256()
-    for part in (__version__, config.identity(document.source), document.source, document.format, document.text):
+    for part in (__version__, SKETCH_HASH, config.identity(document.source), document.source, document.format,
+                 document.text):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x1f")
     return digest.hexdigest()

@@ -10,7 +10,6 @@ sketch), so a run of thousands of posts holds kilobytes per post, not pages.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import logging
 import re
@@ -169,15 +168,20 @@ def summarize(post: "Post", url: str | None = None) -> PostSummary:
                        external=tuple(dict.fromkeys(external)))
 
 
+SKETCH_HASH = "xxh64"  # how shingles are hashed; part of every stored result's key, so a change re-audits
+
+
 def sketch(words: list[str], size: int = SKETCH_SIZE) -> tuple[int, ...]:
-    """Bottom-k MinHash of the word shingles: the ``size`` smallest 64-bit shingle hashes."""
+    """Bottom-k MinHash of the word shingles: the ``size`` smallest 64-bit shingle hashes (xxHash64).
+
+    xxHash64 gives estimates as close to the true similarity as BLAKE2b on the real-post corpus, at a third of
+    the time per post (see the README)."""
     if len(words) < SHINGLE_WORDS:
         return ()
-    hashes = {
-        int.from_bytes(hashlib.blake2b(" ".join(words[i:i + SHINGLE_WORDS]).encode(), digest_size=8).digest(), "big")
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-    return tuple(sorted(heapq.nsmallest(size, hashes)))
+    from xxhash import xxh64_intdigest  # only runs with site rules need it
+
+    shingles = map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS))))
+    return tuple(heapq.nsmallest(size, set(map(xxh64_intdigest, map(str.encode, shingles)))))
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...], size: int = SKETCH_SIZE) -> float:
