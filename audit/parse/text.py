@@ -233,7 +233,7 @@ def _cut_footers(runs: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]
     ``footer_starts``), glued to the last sentence or on its own line, to the end of that run."""
     out = []
     for first, run in runs:
-        for offset, line in enumerate(run):
+        for offset, line in enumerate(run if chrome.may_hold_footer("\n".join(run)) else ()):
             at = chrome.footer_start(line)
             if at is not None:
                 run = run[:offset] + ([line[:at]] if line[:at].strip() else [])
