@@ -152,11 +152,11 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     """
     treatment = any_of(data()["treatments"]["words"])
     own = rx(data()["disclosure"]["self_reference"])
-    if mentions(post, data()["disclosure"]["phrases"]):
-        return
     for line, text, _block in units_matching(post, treatment):
         match = treatment.search(text)
         if match and own.search(text):
+            if mentions(post, data()["disclosure"]["phrases"]):  # looked for only once a promotion is found
+                return
             yield Hit(line, f"promotes the clinic's own {match.group(0).lower()} without a disclosure", excerpt=text,
                       key="undisclosed-promotion", suggestion="State that the clinic offers the treatment it describes.")
             return
@@ -285,16 +285,17 @@ def missing_crisis_resources(post: Post, opts: Options) -> Iterable[Hit]:
     if locale not in locales:
         raise ValueError(f"option 'locale' must be auto or one of {', '.join(locales)}, got {opts.locale!r}")
     resources = locales[locale]
-    if mentions(post, resources["resources"]) or _links_to_crisis_help(post, any_of(crisis["resource_links"])):
-        return
     trigger = any_of(crisis["triggers"])
     found = [(line, text, match) for line, text in lines_matching(post, trigger) for match in trigger.finditer(text)]
     in_outline = any(trigger.search(text) for text in (post.title, *(h.plain for h in post.headings)))
     # Mentions count by line: one teaser line naming "postpartum depression" three times is one mention.
-    if found and (in_outline or len({line for line, _, _ in found}) >= crisis["min_mentions"]):
-        line, text, match = found[0]
-        yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
-                  key="missing-crisis-resources", suggestion=resources["suggestion"])
+    if not found or not (in_outline or len({line for line, _, _ in found}) >= crisis["min_mentions"]):
+        return
+    if mentions(post, resources["resources"]) or _links_to_crisis_help(post, any_of(crisis["resource_links"])):
+        return
+    line, text, match = found[0]
+    yield Hit(line, f"mentions '{match.group(0)}' but gives no crisis resource", excerpt=text,
+              key="missing-crisis-resources", suggestion=resources["suggestion"])
 
 
 def _links_to_crisis_help(post: Post, pattern: re.Pattern[str]) -> bool:
@@ -429,9 +430,9 @@ def missing_booking_cta(post: Post, opts: Options) -> Iterable[Hit]:
         Knee pain is common after 50. [Book an appointment](/appointments) to talk about your options.
     """
     booking = data()["booking"]
-    if not post.blocks or mentions(post, booking["phrases"]):
-        return
-    if any(any_of(booking["hrefs"]).search(link.href) for link in post.links):
+    if not post.blocks or any(any_of(booking["hrefs"]).search(link.href) for link in post.links):
+        return  # a link to the booking page is quicker to find than the phrases
+    if mentions(post, booking["phrases"]):
         return
     yield Hit(post.blocks[-1].line, "no booking call to action", key="missing-booking-cta",
               suggestion="Add 'Book an appointment' or 'Call us at …' with a link.")
