@@ -75,7 +75,7 @@ def test_plain_check_imports_no_template_engine_or_http_client(tmp_path):
     (tmp_path / "a.md").write_text(POST, encoding="utf-8")
     code = ("import sys; from clinic_audit.cli import main\n"
             "try:\n    main(['check', '--isolated', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('jinja2', 'httpx', 'nltk', 'textstat', 'selenium') if m in sys.modules]\n"
+            "heavy = [m for m in ('jinja2', 'httpx', 'nltk', 'textstat', 'selenium', 'xxhash') if m in sys.modules]\n"
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.md")], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)
