@@ -12,18 +12,18 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, replace
-from typing import Iterable, Tuple
+from typing import TYPE_CHECKING, Iterable, Tuple
 
-from . import score, suppress
-from .config import Config, RuleSetting
 from .internal import rule_crashed, unused_suppression
-from .model import Post
-from .parse import NotAPost, ParseError, check_body, parse
 from .registry import SCORED_FAMILIES
 from .result import InputFailure, PostResult, document_outline, metric_targets
 from .rule import Finding, Hit, Rule, Severity, fingerprint
 from .siterules import PostSummary, summarize
 from .sources import Document
+
+if TYPE_CHECKING:
+    from .config import Config, RuleSetting
+    from .model import Post
 
 log = logging.getLogger(__name__)
 EXCERPT_CHARS = 160
@@ -74,6 +74,8 @@ def run_rules(post: Post, settings: Iterable[RuleSetting]) -> list[Finding]:
 
 def audit_post(post: Post, config: Config) -> PostResult:
     """Run the rules configured for the post's path and score the result."""
+    from . import score, suppress
+
     settings = config.rule_settings(post.source)
     effective = config.effective(post.source)
     findings, unused = suppress.apply(post, run_rules(post, settings))
@@ -120,6 +122,9 @@ Outcome = Tuple["PostResult | InputFailure", "PostSummary | None"]
 
 def audit_task(task: PostTask, config: Config) -> Outcome:
     """Parse, audit and (if asked) summarise one document; an unreadable document becomes an InputFailure."""
+    # Imported here: a rerun whose every post is in the result cache never parses one.
+    from .parse import NotAPost, ParseError, check_body, parse
+
     document = task.document
     try:
         effective = config.effective(document.source)
