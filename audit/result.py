@@ -71,7 +71,9 @@ class PostResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "PostResult":
+    def from_dict(cls, data: dict[str, Any], findings: tuple[Finding, ...] | None = None) -> "PostResult":
+        """The result of ``to_dict``'s JSON; ``findings`` already built (the cache stores them as rows) or read
+        from ``data``."""
         source = data["source"]
         return cls(
             source=source,
@@ -84,7 +86,8 @@ class PostResult:
             grade=data.get("grade", ""),
             scores=dict(data.get("scores", {})),
             metrics=dict(data.get("metrics", {})),
-            findings=tuple(Finding.from_dict(source, f) for f in data.get("findings", [])),
+            findings=findings if findings is not None else tuple(Finding.from_dict(source, f)
+                                                                 for f in data.get("findings", [])),
             document=dict(data.get("document", {})),
         )
 

@@ -1,15 +1,21 @@
 """The warm path: a rerun whose posts are all in the result cache writes exactly what the cold run wrote, in every
-output, and does none of the cold run's work (no parser imported)."""
+output, and does none of the cold run's work (no parser imported, findings read back from compact rows)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
-from clinic_audit import run
+from clinic_audit import cache, run
+from clinic_audit.cache import HEADER, ResultCache
+from clinic_audit.result import PostResult
+from clinic_audit.rule import Finding, Severity
+from clinic_audit.siterules import PostSummary
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 # Control characters in a file name, a title and the text reach the text report's every field; a draft is labelled.
@@ -89,6 +95,77 @@ def test_a_warm_rerun_writes_the_same_files(cli, posts, tmp_path, counted):
     warm = outputs("warm")
     assert len(counted) == 14
     assert warm == cold and len(cold) > 3
+
+
+def _finding(**changes) -> Finding:
+    fields = dict(source="a.md", line=3, column=7, rule="RD001", name="reading-grade", family="readability",
+                  severity=Severity.WARNING, message="grade 11.2", excerpt="Long words…", suggestion="Shorten.",
+                  value=11.2, limit=8, fingerprint="0123456789abcdef")
+    return Finding(**{**fields, **changes})
+
+
+def _result(findings: tuple[Finding, ...]) -> PostResult:
+    return PostResult(source="a.md", title="Knee pain", language="en", format="markdown", score=71, grade="C",
+                      scores={"readability": 80}, metrics={"words": 120, "flesch_reading_ease": 61.5},
+                      findings=findings, document={"title_is_h1": True, "title_line": 1, "status": "draft",
+                                                   "blocks": [{"kind": "paragraph", "line": 3, "text": "Rest."}]},
+                      language_source="detected", targets={"smog_index": {"limit": 9, "direction": "max"}})
+
+
+FINDINGS = (
+    _finding(),
+    _finding(line=5, severity=Severity.ERROR, value=None, limit=None, excerpt="", suggestion=""),
+    _finding(line=9, severity=Severity.INFO, value="none", limit="a date", rule="TR003", name="missing-review"),
+    _finding(line=12, value=0, limit=0.25, sources=("a.md", "b.md")),
+)
+
+
+def test_a_stored_result_reads_back_as_from_dict_builds_it():
+    """Findings stored as rows become the very values ``Finding.from_dict`` builds: same attributes, same types,
+    in the same order; a change to ``Finding`` that the row reader does not follow fails here."""
+    result = _result(FINDINGS)
+    summary = PostSummary(url="a.md", title="Knee pain", links=(("b.md", 4),), sketch=(1, 2, 3), words=120)
+    read, read_summary = cache.decode(cache.encode(result, summary))
+    expected = PostResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert read.to_dict() == result.to_dict() == expected.to_dict()
+    assert [list(vars(f).items()) for f in read.findings] == [list(vars(f).items()) for f in expected.findings]
+    assert [type(v) for f in read.findings for v in vars(f).values()] == \
+        [type(v) for f in expected.findings for v in vars(f).values()]
+    assert read == expected and read_summary == summary
+    assert hash(read.findings[0]) == hash(expected.findings[0]) and sorted(read.findings) == sorted(expected.findings)
+
+
+def test_findings_are_stored_as_rows():
+    data = json.loads(cache.encode(_result(FINDINGS), None))
+    assert data["findings"][0] == [3, 7, "RD001", "reading-grade", "readability", "warning", "grade 11.2",
+                                   "Long words…", "Shorten.", 11.2, 8, "0123456789abcdef"]
+    assert data["findings"][3][-1] == ["a.md", "b.md"]  # a finding about several posts keeps them
+
+
+def _entry(tmp_path: Path, content: bytes) -> ResultCache:
+    store = ResultCache(tmp_path)
+    path = store._path("ab" + "0" * 62)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return store
+
+
+@pytest.mark.parametrize("rows", [
+    [[3, 7, "RD001"]],  # too short
+    [[*([0] * 14)]],  # too long
+    [[3, 7, "RD001", "reading-grade", "readability", "fatal", "m", "", "", None, None, "f"]],  # no such severity
+    [{"line": 3, "rule": "RD001"}],  # an object, as entries of format 2 held
+])
+def test_an_entry_with_malformed_rows_is_a_miss(tmp_path, rows):
+    data = {**_result(()).to_dict(), "findings": rows}
+    store = _entry(tmp_path, HEADER + zlib.compress(json.dumps(data).encode()))
+    assert store.get("ab" + "0" * 62) is None
+
+
+def test_an_entry_of_the_previous_format_is_a_miss(tmp_path):
+    data = _result(FINDINGS).to_dict()
+    store = _entry(tmp_path, b"clinic-audit result 2\n" + zlib.compress(json.dumps(data).encode()))
+    assert store.get("ab" + "0" * 62) is None
 
 
 def test_a_warm_rerun_imports_no_parser(tmp_path):
