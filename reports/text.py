@@ -9,7 +9,7 @@ text is followed by it (``  > …``), as ruff's and Vale's full formats show the
 from __future__ import annotations
 
 from collections import Counter
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from clinic_audit.result import InputFailure, PostResult, Sink
 from clinic_audit.controls import printable
@@ -31,6 +31,10 @@ class TextReporter(Sink):
         self.failures: list[InputFailure] = []
         self.skipped: list[InputFailure] = []
         self.score_total = 0
+        # A post's findings repeat a handful of rule codes, names and severities: each is made printable (and
+        # painted) once, not once a finding.
+        self.labels = {s: self._paint(str(s), COLOURS[s]) for s in Severity}
+        self.names: dict[str, str] = {}
 
     def _paint(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text
@@ -38,7 +42,8 @@ class TextReporter(Sink):
     def post(self, result: PostResult) -> None:
         self.posts += 1
         self.score_total += result.score
-        write = self.stream.write
+        lines: list[str] = []  # the post's record, written at once
+        write = lines.append
         status = (result.document or {}).get("status")
         draft = f" [{printable(status)}]" if status else ""  # a WordPress draft or a front-matter draft, never unmarked
         if result.findings:
@@ -46,21 +51,23 @@ class TextReporter(Sink):
             note = {"paragraphs": " (line numbers are the document's paragraphs)",
                     "blocks": " (one long line: line numbers count the page's blocks)"}.get(positions or "", "")
             write(self._paint(printable(result.source), "1") + draft + note + "\n")
+        self.severities.update(f.severity for f in result.findings)
         blocking = [f for f in result.findings if f.severity is Severity.ERROR]
         others = [f for f in result.findings if f.severity is not Severity.ERROR]
         headed = bool(blocking) and not self.quiet  # --quiet prints findings only (still errors first)
         if headed:
             write(self._paint(f"  blocking: {plural(len(blocking), 'error')}", "31") + "\n")
         for f in blocking:
-            self._finding(f)
+            self._finding(f, write)
         if headed and others:
             write(f"  other findings: {plural(len(others), 'finding')}\n")
         for f in others:
-            self._finding(f)
+            self._finding(f, write)
         families = ", ".join(f"{printable(name)} {value}" for name, value in result.scores.items())
         label = "" if result.findings else f"{printable(result.source)}{draft} "
         if not self.quiet:
             write(f"  {label}score {result.score}/100 ({result.grade}) · {families}\n\n")
+        self.stream.write("".join(lines))
 
     def site(self, findings: list[Any]) -> None:
         """Site-wide findings after the posts, grouped by rule (worst and most frequent first) with counts;
@@ -91,15 +98,15 @@ class TextReporter(Sink):
                 write(f"    fix: {printable(first.suggestion)}\n")
         write("\n")
 
-    def _finding(self, f: Finding) -> None:
+    def _finding(self, f: Finding, write: Callable[[str], object]) -> None:
         """One ``path:line:col CODE severity message [name]`` record, the offending text when the message does
         not quote it, and the fix (post text and names made printable)."""
-        write = self.stream.write
-        self.severities[f.severity] += 1
-        severity = self._paint(str(f.severity), COLOURS[f.severity])
-        write(f"{printable(f.source)}:{f.line}:{f.column} {printable(f.rule)} {severity} "
-              f"{printable(f.message)} [{printable(f.name)}]\n")
-        excerpt = " ".join(f.excerpt.split())
+        names = self.names
+        source = names.get(f.source) or names.setdefault(f.source, printable(f.source))
+        rule = names.get(f.rule) or names.setdefault(f.rule, printable(f.rule))
+        name = names.get(f.name) or names.setdefault(f.name, printable(f.name))
+        write(f"{source}:{f.line}:{f.column} {rule} {self.labels[f.severity]} {printable(f.message)} [{name}]\n")
+        excerpt = " ".join(f.excerpt.split()) if f.excerpt else ""
         if excerpt and excerpt.rstrip("…").lower()[:40] not in f.message.lower():
             write(self._paint(f"    > {printable(excerpt)}", "2") + "\n")
         if self.suggestions and f.suggestion:

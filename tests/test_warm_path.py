@@ -182,3 +182,27 @@ def test_a_warm_rerun_imports_no_parser(tmp_path):
     assert "LOADED []" not in runs[0].stderr, runs[0].stderr  # the cold run parses
     assert "LOADED []" in runs[1].stderr, runs[1].stderr
     assert runs[0].stdout == runs[1].stdout and runs[0].returncode == runs[1].returncode
+
+
+class _Writes:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return len(text)
+
+
+def test_the_text_report_writes_a_post_at_once_with_every_name_made_printable():
+    from clinic_audit.reports.text import TextReporter
+
+    stream = _Writes()
+    reporter = TextReporter(stream, color=True)
+    hostile = (_finding(source="a\x1b[2J.md", rule="RD\x07001", name="reading\u202egrade", message="grade\r11"),
+               _finding(source="a\x1b[2J.md", line=4, severity=Severity.ERROR))
+    for findings in (hostile, FINDINGS, hostile):
+        reporter.post(_result(findings))
+    assert len(stream.calls) == 3  # one record a post: nothing else can land inside it
+    shown = "".join(stream.calls)
+    assert "a\\x1b[2J.md:3:7 RD\\x07001 \x1b[33mwarning\x1b[0m grade\\r11 [reading\\u202egrade]\n" in shown
+    assert shown.count("a\\x1b[2J.md:3:7 RD\\x07001") == 2 and "\x07" not in shown and "\r" not in shown
