@@ -19,6 +19,12 @@ The JSON is ``PostResult.to_dict()`` with each finding written as a list in
 the benchmark corpus): lists decode in half the time of objects, and a trusted
 row becomes a ``Finding`` without its constructor (see ``_findings``), a third of
 the time of ``Finding.from_dict``.
+
+The post's text (the document's blocks, half of the JSON) follows as a second
+zlib stream, decompressed and decoded only when a sink of the run reads it
+(``Sink.reads_text``): the text report does not, and its warm rerun skips a
+tenth of its work.  A run that reads the text checks that stream too; one that
+does not leaves a damaged text unread (what it writes does not depend on it).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ Stored = tuple["PostResult", "PostSummary | None"]
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(".clinic-audit") / "cache"
 SUMMARY_KEY = "_summary"  # what the site rules read, stored beside the result's JSON
+TEXT_KEY = "blocks"  # the post's text in the result's document: stored apart, read only when a sink reads it
 MAX_BYTES = 200_000_000  # the cache keeps the most recently used entries within this size...
 MAX_AGE_SECONDS = 30 * 24 * 3600  # ...and none unused for longer than this
 PRUNE_EVERY_SECONDS = 24 * 3600  # pruning walks the cache at most once a day
@@ -54,7 +61,10 @@ PRUNED_STAMP = ".pruned"
 SUFFIX = ".jz"  # zlib-compressed JSON behind HEADER
 OLD_SUFFIXES = (".json",)  # entries of earlier versions: never read, pruned like the rest
 HEADER = b"clinic-audit result 3\n"  # bump the number when PostResult's JSON shape or FINDING_ROW changes
-LEVEL = 1  # zlib level: 3.8x smaller at 0.2 ms a post; higher levels save 10 % more at twice the time
+# zlib level.  The benchmark's 275 posts (7.2 MB of JSON): level 1 2.09 MB in 75 ms, 4 1.94 MB in 84 ms, 6 1.89 MB
+# in 128 ms; decompressing takes the same time at every level.
+LEVEL = 4
+WINDOW = 32768  # zlib's window: the text is compressed against the end of the result's JSON, which quotes it
 # A stored finding: these fields of ``Finding``, in its field order, then ``sources`` only when it has any.
 FINDING_ROW = ("line", "column", "rule", "name", "family", "severity", "message", "excerpt", "suggestion", "value",
                "limit", "fingerprint")
@@ -73,18 +83,27 @@ def result_key(document: "Document", config: "Config") -> str:
     return digest.hexdigest()
 
 
-def encode(result: "PostResult", summary: "PostSummary | None") -> bytes:
-    """An entry's JSON (before compression): the result's JSON with findings as rows, and the summary."""
+def encode(result: "PostResult", summary: "PostSummary | None") -> tuple[bytes, bytes]:
+    """An entry's two JSON texts (each compressed on its own): the result's JSON with findings as rows and the
+    summary beside it, but without the post's text (``document["blocks"]``); and that text."""
     data = result.to_dict()
     data["findings"] = [_row(finding) for finding in result.findings]
+    blocks = data["document"].get(TEXT_KEY)
+    if TEXT_KEY in data["document"]:
+        data["document"] = {**data["document"], TEXT_KEY: None}  # read back into its place, so keys keep their order
     if summary is not None:
         data[SUMMARY_KEY] = summary.to_dict()
-    return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")  # dumps: the C encoder
+    return _json(data), _json(blocks)
 
 
-def decode(encoded: bytes) -> "Stored":
-    """What :func:`encode` wrote, back as a result and summary; ValueError (or another error of reading a
-    value of the wrong shape) when it is not such JSON."""
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")  # dumps: the C encoder
+
+
+def decode(encoded: bytes, text: bytes | None) -> "Stored":
+    """What :func:`encode` wrote, back as a result and summary (the result's document without the post's text
+    when ``text`` is None); ValueError (or another error of reading a value of the wrong shape) when it is not
+    such JSON."""
     from .result import PostResult
     from .siterules import PostSummary
     from .stored import load_json
@@ -94,7 +113,22 @@ def decode(encoded: bytes) -> "Stored":
         raise ValueError("not an object")
     summary = data.pop(SUMMARY_KEY, None)
     findings = _findings(data["source"], data.pop("findings", []))
+    document = data.get("document")
+    if isinstance(document, dict) and TEXT_KEY in document:
+        if text is None:
+            del document[TEXT_KEY]
+        else:
+            document[TEXT_KEY] = load_json(text)
     return PostResult.from_dict(data, findings), PostSummary.from_dict(summary) if summary else None
+
+
+def _inflate(compressed: bytes, encoded: bytes) -> bytes:
+    """The text part of an entry, compressed against the end of its result's JSON."""
+    inflate = zlib.decompressobj(zdict=encoded[-WINDOW:])
+    text = inflate.decompress(compressed)
+    if not inflate.eof or inflate.unused_data:
+        raise ValueError("the text part is truncated or followed by other data")
+    return text
 
 
 def _row(finding: Finding) -> list[Any]:
@@ -135,8 +169,9 @@ def _findings(source: str, rows: list[list[Any]]) -> tuple[Finding, ...]:
 class ResultCache:
     """Post results on disk, keyed by :func:`result_key` (a run's store when no history is kept)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, read_text: bool = True):
         self.directory = Path(root) / CACHE_DIR
+        self.read_text = read_text  # False: no sink of the run reads a post's text (see ``Sink.reads_text``)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}{SUFFIX}"
@@ -148,7 +183,12 @@ class ResultCache:
             stored = path.read_bytes()
             if not stored.startswith(HEADER):
                 raise ValueError("not an entry of this format")
-            stored_result = decode(zlib.decompress(stored[len(HEADER):]))  # zlib checks the entry is whole
+            inflate = zlib.decompressobj()
+            encoded = inflate.decompress(stored[len(HEADER):])  # zlib checks each part is whole
+            if not inflate.eof:
+                raise ValueError("truncated")
+            text = _inflate(inflate.unused_data, encoded) if self.read_text else None
+            stored_result = decode(encoded, text)
             os.utime(path)  # used: kept by the pruning, which drops the least recently used entries first
             return stored_result
         except FileNotFoundError:
@@ -167,10 +207,11 @@ class ResultCache:
             if not path.parent.is_dir():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._ignore_in_git()
-            encoded = encode(result, summary)
+            encoded, text = encode(result, summary)
+            deflate = zlib.compressobj(LEVEL, zdict=encoded[-WINDOW:])
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(HEADER + zlib.compress(encoded, LEVEL))
+                handle.write(HEADER + zlib.compress(encoded, LEVEL) + deflate.compress(text) + deflate.flush())
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)

@@ -196,7 +196,8 @@ def check(
                 sinks.append(XlsxSink(xlsx_file))
             except OSError as exc:
                 _fail(f"cannot write the workbook {xlsx_file}: {exc.strerror}")
-        store, regression = _store(config, sources, crawl, db, no_cache)
+        reads_text = any(consumer.reads_text for consumer in (*sinks, *transforms))
+        store, regression = _store(config, sources, crawl, db, no_cache, reads_text)
         run = Run(config, options, store, sinks, transforms, regression=regression,
                   pool=_dask_pool(config, scheduler or config.effective().get("scheduler")))
         run.watcher = _progress(run, quiet)
@@ -317,6 +318,8 @@ def _outputs(config: Any, stream: Any, fmt: str, output: str | None, html_dir: s
     if output or fmt != "text":
 
         class _Notices(Sink):  # the report goes to a file or a machine format: say on stderr what was not audited
+            reads_text = False
+
             def failure(self, failure: InputFailure) -> None:
                 from .controls import printable
 
@@ -369,8 +372,10 @@ def _score_history(db: str) -> Any:
     return read
 
 
-def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | None, no_cache: bool) -> tuple[Any, Any]:
-    """Where results are kept: the history with --db, else the result cache (unless --no-cache)."""
+def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | None, no_cache: bool,
+           reads_text: bool = True) -> tuple[Any, Any]:
+    """Where results are kept: the history with --db, else the result cache (unless --no-cache), which leaves
+    the posts' text unread when no output reads it."""
     if db is not None:
         from .history import HistoryError, Recorder, regression
 
@@ -385,7 +390,7 @@ def _store(config: Any, sources: Iterable[str], crawl: Iterable[str], db: str | 
         return None, None
     from .cache import ResultCache
 
-    return ResultCache(config.root), None
+    return ResultCache(config.root, read_text=reads_text), None
 
 
 def _wants_color(stream: Any, flag: bool | None) -> bool:

@@ -135,6 +135,10 @@ def rule_docs(registry: Any) -> RuleDocs:
 class Sink:
     """What consumes a run: every output and recorder.  Each method is optional; the defaults do nothing."""
 
+    # Whether it reads a post's text (``document["blocks"]``).  When no sink or transform of a run does, results
+    # reused from the cache come without it, which spares a warm rerun decompressing and decoding half its data.
+    reads_text = True
+
     def post(self, result: PostResult) -> None:
         """One audited post, in input order."""
 
@@ -150,6 +154,8 @@ class Sink:
 
 class Transform:
     """Changes what sinks see (a baseline hides known findings); the identity by default."""
+
+    reads_text = True  # as ``Sink.reads_text``
 
     def post(self, result: PostResult) -> PostResult:
         return result

@@ -21,6 +21,8 @@ COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
 class TextReporter(Sink):
+    reads_text = False  # a post's status and line-number note, never its text
+
     def __init__(self, stream: IO[str], color: bool = False, suggestions: bool = True, quiet: bool = False, **_: Any):
         self.stream = stream
         self.color = color

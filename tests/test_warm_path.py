@@ -125,7 +125,7 @@ def test_a_stored_result_reads_back_as_from_dict_builds_it():
     in the same order; a change to ``Finding`` that the row reader does not follow fails here."""
     result = _result(FINDINGS)
     summary = PostSummary(url="a.md", title="Knee pain", links=(("b.md", 4),), sketch=(1, 2, 3), words=120)
-    read, read_summary = cache.decode(cache.encode(result, summary))
+    read, read_summary = cache.decode(*cache.encode(result, summary))
     expected = PostResult.from_dict(json.loads(json.dumps(result.to_dict())))
     assert read.to_dict() == result.to_dict() == expected.to_dict()
     assert [list(vars(f).items()) for f in read.findings] == [list(vars(f).items()) for f in expected.findings]
@@ -136,10 +136,42 @@ def test_a_stored_result_reads_back_as_from_dict_builds_it():
 
 
 def test_findings_are_stored_as_rows():
-    data = json.loads(cache.encode(_result(FINDINGS), None))
+    data = json.loads(cache.encode(_result(FINDINGS), None)[0])
     assert data["findings"][0] == [3, 7, "RD001", "reading-grade", "readability", "warning", "grade 11.2",
                                    "Long words…", "Shorten.", 11.2, 8, "0123456789abcdef"]
     assert data["findings"][3][-1] == ["a.md", "b.md"]  # a finding about several posts keeps them
+
+
+def test_the_text_is_stored_apart_and_read_back_into_its_place():
+    result = _result(FINDINGS)
+    encoded, text = cache.encode(result, None)
+    assert json.loads(encoded)["document"] == {**result.document, "blocks": None}
+    assert json.loads(text) == result.document["blocks"]
+    assert list(cache.decode(encoded, text)[0].document) == ["title_is_h1", "title_line", "status", "blocks"]
+    assert cache.decode(encoded, None)[0].document == {"title_is_h1": True, "title_line": 1, "status": "draft"}
+    assert result.document["blocks"]  # encoding left the result as it was
+
+
+def _damage_texts(folder: Path) -> int:
+    """Replace the text part of every cache entry under ``folder`` with bytes that are not zlib: returns how many."""
+    entries = sorted(folder.rglob(".clinic-audit/cache/*/*.jz"))
+    for entry in entries:
+        stored = entry.read_bytes()
+        inflate = zlib.decompressobj()
+        inflate.decompress(stored[len(HEADER):])
+        entry.write_bytes(stored[: len(stored) - len(inflate.unused_data)] + b"damaged")
+    return len(entries)
+
+
+def test_a_text_report_never_reads_the_posts_text_and_a_json_report_checks_it(cli, posts, counted):
+    cold = _check(cli, posts)
+    assert _damage_texts(posts.parent) == len(counted) == 14
+    assert _check(cli, posts) == cold  # the text report does not read the posts' text
+    assert len(counted) == 14
+    _check(cli, posts, "--format", "json")  # the JSON report does: each damaged entry is a miss, audited again
+    assert len(counted) == 28
+    assert _check(cli, posts, "--format", "json", "--no-cache") == _check(cli, posts, "--format", "json")
+    assert len(counted) == 42
 
 
 def _entry(tmp_path: Path, content: bytes) -> ResultCache:
