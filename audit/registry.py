@@ -87,6 +87,8 @@ def plugins_may_be_installed() -> bool:
         return True
     group = ENTRY_POINT_GROUP.encode()
     for entry in sys.path:
+        if not isinstance(entry, str):
+            return True  # bytes or a path object: unusual enough to leave to importlib.metadata
         root = entry or "."
         try:
             children = os.listdir(root)

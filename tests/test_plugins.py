@@ -68,6 +68,11 @@ def test_a_zip_on_the_path_is_left_to_importlib_metadata(tmp_path, monkeypatch):
     assert registry.plugins_may_be_installed()
 
 
+def test_a_path_entry_that_is_not_text_is_left_to_importlib_metadata(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path).encode()])
+    assert registry.plugins_may_be_installed()
+
+
 def test_another_distribution_finder_is_left_to_importlib_metadata(monkeypatch):
     class Finder:
         def find_spec(self, *args: object) -> None:
