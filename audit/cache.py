@@ -44,11 +44,11 @@ from .rule import Finding, Severity
 
 if TYPE_CHECKING:
     from .config import Config
-    from .result import PostResult
+    from .result import InputFailure, PostResult
     from .siterules import PostSummary
     from .sources import Document
 
-Stored = tuple["PostResult", "PostSummary | None"]
+Stored = tuple["PostResult | InputFailure", "PostSummary | None"]
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(".clinic-audit") / "cache"
@@ -61,6 +61,7 @@ PRUNED_STAMP = ".pruned"
 SUFFIX = ".jz"  # zlib-compressed JSON behind HEADER
 OLD_SUFFIXES = (".json",)  # entries of earlier versions: never read, pruned like the rest
 HEADER = b"clinic-audit result 3\n"  # bump the number when PostResult's JSON shape or FINDING_ROW changes
+SKIP_HEADER = b"clinic-audit skipped 1\n"  # an input that is not a post: its source and why, as JSON
 # zlib level.  The benchmark's 275 posts (7.2 MB of JSON): level 1 2.09 MB in 75 ms, 4 1.94 MB in 84 ms, 6 1.89 MB
 # in 128 ms; decompressing takes the same time at every level.
 LEVEL = 4
@@ -120,6 +121,17 @@ def decode(encoded: bytes, text: bytes | None) -> "Stored":
         else:
             document[TEXT_KEY] = load_json(text)
     return PostResult.from_dict(data, findings), PostSummary.from_dict(summary) if summary else None
+
+
+def _skip(encoded: bytes) -> "Stored":
+    """A stored skip back as the InputFailure it was; ValueError when it is not one."""
+    from .result import InputFailure
+    from .stored import load_json
+
+    data = load_json(encoded)
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str) or not isinstance(data.get("message"), str):
+        raise ValueError("not a stored skip")
+    return InputFailure(data["source"], data["message"], skipped=True), None
 
 
 def _inflate(compressed: bytes, encoded: bytes) -> bytes:
@@ -186,6 +198,10 @@ class ResultCache:
             path = self._file(key)
             with open(path, "rb") as handle:
                 stored = handle.read()
+            if stored.startswith(SKIP_HEADER):
+                skipped = _skip(stored[len(SKIP_HEADER):])
+                os.utime(path)
+                return skipped
             if not stored.startswith(HEADER):
                 raise ValueError("not an entry of this format")
             inflate = zlib.decompressobj()
@@ -206,17 +222,21 @@ class ResultCache:
         """Store a result atomically; a cache that cannot be written is skipped, never fatal."""
         if reused:
             return  # read from here: already stored
+        encoded, text = encode(result, summary)
+        deflate = zlib.compressobj(LEVEL, zdict=encoded[-WINDOW:])
+        self._write(key, HEADER + zlib.compress(encoded, LEVEL) + deflate.compress(text) + deflate.flush())
+
+    def _write(self, key: str, entry: bytes) -> None:
+        """Write an entry atomically; a cache that cannot be written is skipped, never fatal."""
         path = self._path(key)
         tmp = None
         try:
             if not path.parent.is_dir():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._ignore_in_git()
-            encoded, text = encode(result, summary)
-            deflate = zlib.compressobj(LEVEL, zdict=encoded[-WINDOW:])
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(HEADER + zlib.compress(encoded, LEVEL) + deflate.compress(text) + deflate.flush())
+                handle.write(entry)
             os.replace(tmp, path)
         except OSError as exc:
             log.debug("cannot write cache entry %s: %s", key, exc)
@@ -229,8 +249,11 @@ class ResultCache:
         if not ignore.exists():
             ignore.write_text("# created by clinic-audit: the result cache is never committed\n*\n", encoding="utf-8")
 
-    def failure(self, failure: object) -> None:
-        """Failed inputs are not cached: they are read again next time."""
+    def failure(self, failure: "InputFailure", key: str = "") -> None:
+        """An input that is not a post (no body text) is stored as such: its text and settings decide that, so a
+        rerun need not parse it again.  Errors (unreadable, unparsable) are not stored: they are read again."""
+        if failure.skipped and key:
+            self._write(key, SKIP_HEADER + _json({"source": failure.source, "message": failure.message}))
 
     def finish(self, site_findings: object, penalties: object) -> None:
         """Every entry was written when it was audited; prune the cache if it is due."""

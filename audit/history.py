@@ -262,7 +262,7 @@ class Recorder:
         if len(self.pending) >= BATCH:
             self.flush()
 
-    def failure(self, failure: "InputFailure") -> None:
+    def failure(self, failure: "InputFailure", key: str = "") -> None:
         self.errors += not failure.skipped
 
     def flush(self) -> None:

@@ -43,12 +43,14 @@ MAX_JOBS_PER_CORE = 2  # workers are CPU-bound: more than this only costs memory
 class Store(Protocol):
     """Where results outlive a run: the result cache, or the history (``--db``)."""
 
-    def get(self, key: str) -> tuple[PostResult, PostSummary | None] | None: ...
+    def get(self, key: str) -> tuple[PostResult | InputFailure, PostSummary | None] | None:
+        """The stored outcome of a post with this key: a result and summary, or a skip (not a post), or None."""
 
     def put(self, key: str, result: PostResult, summary: PostSummary | None, reused: bool = False) -> None:
         """Keep a post's result; ``reused`` when it came from this store (a history still records it in the run)."""
 
-    def failure(self, failure: InputFailure) -> None: ...
+    def failure(self, failure: InputFailure, key: str = "") -> None:
+        """Note an input that was not audited; ``key`` is its store key when it was read and is not stored yet."""
 
     def finish(self, site_findings: Sequence[Finding], penalties: dict[str, float]) -> int | None: ...
 
@@ -174,7 +176,7 @@ class Run:
                     key = result_key(document, self.config) if self.store is not None else ""
                     stored = self._stored(key)
                     if stored is not None:
-                        outcome.reused += 1
+                        outcome.reused += not isinstance(stored[0], InputFailure)
                         executor.ready(stored, Slot(key, reused=True))
                     else:
                         executor.submit(PostTask(document, final_url, self.summarise), Slot(key))
@@ -187,8 +189,8 @@ class Run:
 
     def _stored(self, key: str) -> Outcome | None:
         stored = self.store.get(key) if self.store is not None and key else None
-        if stored is None or (self.summarise and stored[1] is None):
-            return None  # stored by a single-file run, without the summary this run needs
+        if stored is None or (self.summarise and stored[1] is None and not isinstance(stored[0], InputFailure)):
+            return None  # stored by a single-file run, without the summary this run needs (a skip has none)
         return stored
 
     def _keep(self, done: Outcome, slot: "Slot") -> PostResult | InputFailure:
@@ -197,7 +199,7 @@ class Run:
             self.summaries.append(summary)
         if self.store is not None:
             if isinstance(result, InputFailure):
-                self.store.failure(result)
+                self.store.failure(result, "" if slot.reused else slot.key)
             elif slot.key:
                 self.store.put(slot.key, result, summary, slot.reused)
         return result

@@ -157,3 +157,33 @@ def test_entries_are_compressed_and_a_damaged_or_older_entry_is_a_miss(cli, tmp_
         assert _check(cli, str(tmp_path / "a.md")) == first
         assert len(counted) == number  # audited again, and the entry rewritten
         assert entry.read_bytes().startswith(HEADER)
+
+
+def test_an_input_that_is_not_a_post_is_remembered_as_skipped_and_errors_are_not(cli, tmp_path, counted):
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "a.md").write_text(POST, encoding="utf-8")
+    (folder / "stub.md").write_text("---\ntitle: Redirect\n---\n", encoding="utf-8")  # front matter only
+    (folder / "broken.docx").write_bytes(b"not a zip")  # unreadable: an error, read again every time
+    first = cli("check", "-f", "json", str(folder))
+    second = cli("check", "-f", "json", str(folder))
+    assert second.stdout == first.stdout and second.exit_code == first.exit_code
+    assert "skipped" in first.stderr and first.stderr == second.stderr
+    assert sorted(Path(s).name for s in counted) == ["a.md", "stub.md"]  # the skip was not parsed again
+    (folder / "stub.md").write_text("---\ntitle: Redirect\n---\nNow the page has real text to read.\n", encoding="utf-8")
+    third = json.loads(cli("check", "-f", "json", str(folder)).stdout)
+    assert "stub.md" in {Path(p["source"]).name for p in third["posts"]}  # changed text: audited again
+
+
+def test_a_damaged_stored_skip_is_a_miss(tmp_path):
+    from clinic_audit.cache import SKIP_HEADER, ResultCache
+    from clinic_audit.result import InputFailure
+
+    store = ResultCache(tmp_path)
+    store.failure(InputFailure("stub.md", "no body text found (0 words)", skipped=True), "ab" * 32)
+    store.failure(InputFailure("bad.md", "cannot read it"), "cd" * 32)  # an error: never stored
+    assert store.get("ab" * 32) == (InputFailure("stub.md", "no body text found (0 words)", skipped=True), None)
+    assert store.get("cd" * 32) is None
+    entry = store._path("ab" * 32)
+    entry.write_bytes(SKIP_HEADER + b'{"source": 3}')
+    assert store.get("ab" * 32) is None
