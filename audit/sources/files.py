@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
 import re
 import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..constants import REPORT_MARKER
 from .document import STDIN, Document, InputError, Target
@@ -69,7 +70,8 @@ def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", 
     Symlinked folders are followed once each (a link back up the tree is not a loop forever); a folder that
     cannot be read is reported, not skipped in silence.
     """
-    patterns = [pattern.lower() for pattern in include]
+    wanted = _name_matcher(include)
+    root = root.resolve()  # once, not once a file
     unreadable: list[OSError] = []
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable.append, followlinks=True):
@@ -89,8 +91,7 @@ def _walk(folder: Path, include: list[str], excluded: "pathspec.GitIgnoreSpec", 
                              and os.path.realpath(here / d) not in seen)
         for name in sorted(filenames):
             candidate = here / name
-            lowered = Path(name.lower())
-            if any(lowered.match(pattern) for pattern in patterns) and not excluded.match_file(_rel(candidate, root)):
+            if wanted(name.lower()) and not excluded.match_file(_rel(candidate, root)):
                 yield candidate
     for error in unreadable:
         yield InputError(display_name(str(error.filename or folder)), f"cannot read the folder: {error.strerror}")
@@ -106,9 +107,17 @@ def display_name(name: str) -> str:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def _name_matcher(include: list[str]) -> Callable[[str], re.Match[str] | None]:
+    """Whether a (lower-cased) file name matches one of the include globs, as ``PurePath(name).match`` would:
+    a glob with a "/" needs more than a bare name, so only globs without one can match (one regex for all)."""
+    globs = [fnmatch.translate(pattern.lower()) for pattern in include if "/" not in pattern]
+    return re.compile("|".join(globs) or "(?!)").match
+
+
 def _rel(path: Path, root: Path) -> str:
+    """``path`` relative to the resolved ``root``, symlinks resolved; as given when outside it."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
