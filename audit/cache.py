@@ -25,6 +25,10 @@ zlib stream, decompressed and decoded only when a sink of the run reads it
 (``Sink.reads_text``): the text report does not, and its warm rerun skips a
 tenth of its work.  A run that reads the text checks that stream too; one that
 does not leaves a damaged text unread (what it writes does not depend on it).
+
+An input that is not a post (no body text) is stored too, behind ``SKIP_HEADER``, as its source and the
+reason: that depends only on the text and settings the key hashes, so a rerun reports the same skip without
+parsing it.  Errors (unreadable, unparsable) are never stored.
 """
 
 from __future__ import annotations
