@@ -27,7 +27,7 @@ from .engine import Outcome, PostTask, audit_task
 from .executors import WINDOW_PER_SLOT, FutureLike, LocalPool, Pool
 from .result import InputFailure, PostResult, Sink, Transform, Watcher
 from .rule import Finding, Severity
-from .siterules import PostSummary, Site, is_site_rule, run_site_rules
+from .siterules import PostSummary, SharedStrings, Site, is_site_rule, run_site_rules
 from .sources.inputs import Inputs
 from .sources.web import WebOptions
 
@@ -119,7 +119,8 @@ class Run:
         self.site_settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
         # A single file has no site: its summary is not worth computing.
         self.summarise = bool(self.site_settings) and (not self.inputs.single_post or options.check_external)
-        self.summaries: list[PostSummary] = []
+        self.summaries: list[PostSummary] = []  # kept for the site rules
+        self.shared = SharedStrings()  # one copy of each link URL across those summaries
 
     @property
     def expected(self) -> int | None:
@@ -196,7 +197,7 @@ class Run:
     def _keep(self, done: Outcome, slot: "Slot") -> PostResult | InputFailure:
         result, summary = done
         if summary is not None:
-            self.summaries.append(summary)
+            self.summaries.append(self.shared.summary(summary))
         if self.store is not None:
             if isinstance(result, InputFailure):
                 self.store.failure(result, "" if slot.reused else slot.key)

@@ -5,7 +5,11 @@ A site rule mirrors a post rule (code ``SI…``, kebab-case name, family
 check function receives a compact summary of each post instead of the post:
 ``check(site, opts) -> Iterable[SiteHit]``.  Summaries keep only what site
 rules need (title, description, H1, keyphrase, internal links out, a shingle
-sketch), so a run of thousands of posts holds kilobytes per post, not pages.
+sketch), so a run of thousands of posts holds about 1.5 KB per post, not pages:
+a summary's links are a :class:`Links` (one tuple of URLs, one array of line
+numbers, read as (url, line) pairs), its sketch is packed into bytes
+(``sketch_hashes`` reads the ints back), and a run keeps one copy of each URL
+across its posts (:class:`SharedStrings`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from __future__ import annotations
 import heapq
 import logging
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+import struct
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, overload
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from .model import HEADING
@@ -29,38 +36,160 @@ log = logging.getLogger(__name__)
 SHINGLE_WORDS = 5
 MAX_EXTERNAL = 200  # external links kept per post (a page of 150,000 links is not checked link by link)
 SKETCH_SIZE = 64  # bottom-k MinHash sketch: Jaccard estimates within about ±0.1
+HASH_BYTES = 8  # a packed sketch holds each 64-bit hash as 8 big-endian bytes
+LINE_TYPE = "i"  # array type of link line numbers: 4 bytes (inputs are far too small to need more)
 _WORD = re.compile(r"\w+")
+
+
+def pack_sketch(hashes: Iterable[int]) -> bytes:
+    """Sketch hashes as 8-byte big-endian integers, in the order given: 512 bytes for a full sketch, where a
+    tuple of Python ints takes about 2.6 KB."""
+    values = tuple(hashes)
+    try:
+        return struct.pack(f">{len(values)}Q", *values)
+    except struct.error as exc:
+        raise ValueError(f"a sketch hash is not a 64-bit unsigned integer: {exc}") from None
+
+
+def sketch_hashes(packed: bytes | Sequence[int]) -> tuple[int, ...]:
+    """The hashes of a packed sketch (a sequence of ints is returned as a tuple unchanged)."""
+    if isinstance(packed, (bytes, bytearray, memoryview)):
+        return struct.unpack(f">{len(packed) // HASH_BYTES}Q", packed)
+    return tuple(packed)
+
+
+class Links(Sequence[tuple[str, int]]):
+    """A post's links as (url, line) pairs, held as one tuple of URLs and one array of line numbers.
+
+    About 12 bytes a link, where a tuple per pair costs about 70 (more with a line number past 256).  It reads
+    like the tuple of pairs it replaces: it iterates and indexes as pairs, and equals that tuple.
+    """
+
+    __slots__ = ("urls", "lines")
+    urls: tuple[str, ...]
+    lines: array[int]
+
+    def __init__(self, pairs: Iterable[tuple[str, int]] = ()):
+        pairs = tuple(pairs)
+        self.urls = tuple(str(url) for url, _line in pairs)
+        try:
+            self.lines = array(LINE_TYPE, [int(line) for _url, line in pairs])  # from a list: sized exactly
+        except OverflowError:
+            raise ValueError("a link's line number is out of range") from None
+
+    @classmethod
+    def of(cls, urls: tuple[str, ...], lines: array[int]) -> "Links":
+        """Links from their parts as they are (no copy, no check); no links is always ``NO_LINKS``."""
+        if not urls:
+            return NO_LINKS
+        made = cls.__new__(cls)
+        made.urls, made.lines = urls, lines
+        return made
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return zip(self.urls, self.lines)
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "Links": ...
+
+    def __getitem__(self, index: int | slice) -> "tuple[str, int] | Links":
+        if isinstance(index, slice):
+            return Links.of(self.urls[index], self.lines[index])
+        return self.urls[index], self.lines[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Links):
+            return self.urls == other.urls and self.lines == other.lines
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # equal to the tuple of pairs, so hashed like it
+
+    def __repr__(self) -> str:
+        return f"Links({tuple(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Links.of, (self.urls, self.lines)
+
+
+NO_LINKS = Links()  # shared by every summary without links (most posts of a folder have no internal ones)
 
 
 @dataclass(frozen=True, slots=True)
 class PostSummary:
-    """What site rules know about one post."""
+    """What site rules know about one post.
+
+    ``links`` and ``external`` may be given as any iterable of (url, line) pairs and are kept as
+    :class:`Links`; ``sketch`` may be given as hashes (ints) and is kept packed (``sketch_hashes`` reads it
+    back).  The JSON form (``to_dict``) is the same as before either was compacted: lists of pairs and a list
+    of ints.
+    """
 
     url: str
     title: str = ""
     description: str = ""
     h1: str = ""
     keyphrase: str = ""
-    links: tuple[tuple[str, int], ...] = ()  # (absolute internal URL without fragment, line)
-    sketch: tuple[int, ...] = ()  # the smallest SKETCH_SIZE shingle hashes
+    links: Links = NO_LINKS  # (absolute internal URL without fragment, line)
+    sketch: bytes = b""  # the smallest SKETCH_SIZE shingle hashes, packed (pack_sketch)
     words: int = 0
     final_url: str = ""  # where the post's own URL redirected to, when it did
-    external: tuple[tuple[str, int], ...] = ()  # (http(s) URL on another host, line), at most MAX_EXTERNAL
+    external: Links = NO_LINKS  # (http(s) URL on another host, line), at most MAX_EXTERNAL
+
+    def __post_init__(self) -> None:
+        for name in ("links", "external"):
+            value = getattr(self, name)
+            if not isinstance(value, Links):
+                value = Links(value)
+            object.__setattr__(self, name, value if value else NO_LINKS)
+        if isinstance(self.sketch, (bytearray, memoryview)):
+            object.__setattr__(self, "sketch", bytes(self.sketch))
+        elif not isinstance(self.sketch, bytes):
+            object.__setattr__(self, "sketch", pack_sketch(self.sketch))
+        if len(self.sketch) % HASH_BYTES:
+            raise ValueError(f"a packed sketch is a multiple of {HASH_BYTES} bytes, not {len(self.sketch)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "title": self.title, "description": self.description, "h1": self.h1,
                 "keyphrase": self.keyphrase, "links": [list(link) for link in self.links],
-                "sketch": list(self.sketch), "words": self.words, "final_url": self.final_url,
+                "sketch": list(sketch_hashes(self.sketch)), "words": self.words, "final_url": self.final_url,
                 "external": [list(link) for link in self.external]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PostSummary":
         return cls(url=data["url"], title=data.get("title", ""), description=data.get("description", ""),
                    h1=data.get("h1", ""), keyphrase=data.get("keyphrase", ""),
-                   links=tuple((str(u), int(n)) for u, n in data.get("links", [])),
-                   sketch=tuple(int(h) for h in data.get("sketch", [])), words=int(data.get("words", 0)),
+                   links=Links((str(u), int(n)) for u, n in data.get("links", [])),
+                   sketch=pack_sketch(int(h) for h in data.get("sketch", [])), words=int(data.get("words", 0)),
                    final_url=data.get("final_url", ""),
-                   external=tuple((str(u), int(n)) for u, n in data.get("external", [])))
+                   external=Links((str(u), int(n)) for u, n in data.get("external", [])))
+
+
+class SharedStrings:
+    """One copy of each URL across the summaries a run keeps: the posts of a site link to the same pages and
+    sources over and over, and each summary that arrives from a worker, the cache or the history brings its
+    own copies.  Lives as long as the run (no process-wide table)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        return self._seen.setdefault(value, value)
+
+    def links(self, links: Links) -> Links:
+        return Links.of(tuple(map(self.text, links.urls)), links.lines)
+
+    def summary(self, summary: PostSummary) -> PostSummary:
+        """The same summary, its link URLs shared with the summaries seen before."""
+        return replace(summary, links=self.links(summary.links), external=self.links(summary.external))
 
 
 @dataclass(frozen=True)
@@ -164,8 +293,8 @@ def summarize(post: "Post", url: str | None = None) -> PostSummary:
     facts = post.facts  # the same title, description and keyphrase the post's own SEO rules read
     return PostSummary(url=url, title=facts.text("title") or post.title,
                        description=facts.text("description"), h1=h1, keyphrase=facts.text("keyphrase"),
-                       links=tuple(dict.fromkeys(links)), sketch=sketch(words), words=len(words),
-                       external=tuple(dict.fromkeys(external)))
+                       links=Links(dict.fromkeys(links)), sketch=pack_sketch(sketch(words)), words=len(words),
+                       external=Links(dict.fromkeys(external)))
 
 
 SKETCH_HASH = "xxh64"  # how shingles are hashed; part of every stored result's key, so a change re-audits
@@ -184,10 +313,11 @@ def sketch(words: list[str], size: int = SKETCH_SIZE) -> tuple[int, ...]:
     return tuple(heapq.nsmallest(size, set(map(xxh64_intdigest, map(str.encode, shingles)))))
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...], size: int = SKETCH_SIZE) -> float:
-    """Estimated Jaccard similarity of two posts' shingle sets from their bottom-k sketches."""
+def similarity(a: bytes | Sequence[int], b: bytes | Sequence[int], size: int = SKETCH_SIZE) -> float:
+    """Estimated Jaccard similarity of two posts' shingle sets from their bottom-k sketches (packed or as ints)."""
     if not a or not b:
         return 0.0
+    a, b = sketch_hashes(a), sketch_hashes(b)
     sa = set(a)
     both = sa.intersection(b)
     if not both:

@@ -11,7 +11,8 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from clinic_audit.rule import Option, Options
-from clinic_audit.siterules import SKETCH_SIZE, PostSummary, Site, SiteHit, similarity, site_rule
+from clinic_audit.siterules import (HASH_BYTES, SKETCH_SIZE, PostSummary, Site, SiteHit, similarity, site_rule,
+                                    sketch_hashes)
 
 
 def _normal(text: str) -> str:
@@ -190,9 +191,9 @@ SKETCH = SKETCH_SIZE
 REPRESENTATIVES = 8  # a bucket compares each post with at most this many cluster representatives
 
 
-def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list[tuple[list[int], float]]:
-    """Groups of posts whose sketches are at least ``threshold`` similar, with the lowest similarity that joined
-    each group.
+def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[list[int], float]]:
+    """Groups of posts whose (packed) sketches are at least ``threshold`` similar, with the lowest similarity
+    that joined each group.
 
     Linear in the number of posts: a post is compared only with a few representatives of the buckets it falls
     in (never with every other post sharing a boilerplate shingle), so a cluster of n copies costs n
@@ -208,14 +209,14 @@ def _similar_clusters(sketches: list[tuple[int, ...]], threshold: float) -> list
 
     buckets: dict[int, list[int]] = defaultdict(list)
     for i, sketch in enumerate(sketches):
-        for value in sketch[:BANDS]:
+        for value in sketch_hashes(sketch[:BANDS * HASH_BYTES]):
             buckets[value].append(i)
     sets: dict[int, set[int]] = {}  # built for the posts that are compared only: most posts never are
 
     def hashes(i: int) -> set[int]:
         found = sets.get(i)
         if found is None:
-            found = sets[i] = set(sketches[i])
+            found = sets[i] = set(sketch_hashes(sketches[i]))
         return found
 
     def score(a: int, b: int) -> float:
