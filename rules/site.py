@@ -207,11 +207,24 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
             i = parent[i]
         return i
 
-    buckets: dict[int, list[int]] = defaultdict(list)
+    # A hash value -> the post it was first seen in, and the list of posts once a second post has it.  Most
+    # values are in one post only, and a bucket of one compares nothing: a list each would cost about 90 bytes
+    # per value (11 MB at 16,000 posts).  Buckets are still visited in the order their values first appeared.
+    buckets: dict[int, int | list[int]] = {}
     for i, sketch in enumerate(sketches):
         for value in sketch_hashes(sketch[:BANDS * HASH_BYTES]):
-            buckets[value].append(i)
-    sets: dict[int, set[int]] = {}  # built for the posts that are compared only: most posts never are
+            found = buckets.get(value)
+            if found is None:
+                buckets[value] = i
+            elif isinstance(found, int):
+                buckets[value] = [found, i]
+            else:
+                found.append(i)
+    # The hash sets of the current bucket's posts, built when a post is compared (most never are) and dropped
+    # with the bucket: a set of 64 hashes is about 6 KB, and keeping one for every post ever compared took
+    # 14 MB at 16,000 posts (benchmarks/site_scaling.py's).  A post in several buckets has its set built again
+    # in each: microseconds.
+    sets: dict[int, set[int]] = {}
 
     def hashes(i: int) -> set[int]:
         found = sets.get(i)
@@ -229,6 +242,9 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
 
     joined: dict[int, float] = {}  # root -> lowest similarity that joined its cluster
     for members in buckets.values():
+        if isinstance(members, int):
+            continue  # a value in one post only: nothing to compare
+        sets.clear()
         representatives: list[int] = []
         for i in members:
             for rep in representatives:
@@ -245,9 +261,10 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
                     representatives.append(i)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sketches)):
-        groups[root(i)].append(i)
-    return sorted(((members, joined.get(r, 1.0)) for r, members in groups.items() if len(members) > 1),
-                  key=lambda g: g[0])
+        r = root(i)
+        if r in joined:  # the root of every group of two or more (a list per post would cost 2 MB at 16,000)
+            groups[r].append(i)
+    return sorted(((members, joined[r]) for r, members in groups.items()), key=lambda g: g[0])
 
 
 @site_rule("SI009", "broken-external-link", "warning")
