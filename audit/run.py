@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Sequence
 
 from .cache import result_key
@@ -27,7 +27,7 @@ from .engine import Outcome, PostTask, audit_task
 from .executors import WINDOW_PER_SLOT, FutureLike, LocalPool, Pool
 from .result import InputFailure, PostResult, Sink, Transform, Watcher
 from .rule import Finding, Severity
-from .siterules import PostSummary, SharedStrings, Site, is_site_rule, run_site_rules
+from .siterules import NO_LINKS, PostSummary, SharedStrings, Site, is_site_rule, run_site_rules
 from .sources.inputs import Inputs
 from .sources.web import WebOptions
 
@@ -119,7 +119,7 @@ class Run:
         self.site_settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
         # A single file has no site: its summary is not worth computing.
         self.summarise = bool(self.site_settings) and (not self.inputs.single_post or options.check_external)
-        self.summaries: list[PostSummary] = []  # kept for the site rules
+        self.summaries: list[PostSummary] = []  # kept for the site rules (see _kept)
         self.shared = SharedStrings()  # one copy of each link URL across those summaries
 
     @property
@@ -197,13 +197,21 @@ class Run:
     def _keep(self, done: Outcome, slot: "Slot") -> PostResult | InputFailure:
         result, summary = done
         if summary is not None:
-            self.summaries.append(self.shared.summary(summary))
+            self.summaries.append(self._kept(summary))
         if self.store is not None:
             if isinstance(result, InputFailure):
                 self.store.failure(result, "" if slot.reused else slot.key)
             elif slot.key:
                 self.store.put(slot.key, result, summary, slot.reused)
         return result
+
+    def _kept(self, summary: PostSummary) -> PostSummary:
+        """A post's summary as the site rules will read it, in as little memory as a run of thousands of posts
+        needs: link URLs shared with the other posts', external links only when they will be checked (the
+        store keeps the whole summary, for a later run that checks them)."""
+        if not self.options.check_external:
+            summary = replace(summary, external=NO_LINKS)
+        return self.shared.summary(summary)
 
     # -- the site --------------------------------------------------------------------------------------------
 

@@ -67,16 +67,43 @@ def test_similarity_reads_packed_and_int_sketches_alike():
     assert similarity(pack_sketch(a), pack_sketch(b)) == similarity(a, b) and 0.5 < similarity(a, b) < 1
 
 
-def test_a_run_keeps_one_copy_of_each_link_url(tmp_path: Path):
+class _Kept:
+    """A store that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.summaries: list[PostSummary] = []
+
+    def get(self, key: str) -> None:
+        return None
+
+    def put(self, key: str, result: object, summary: PostSummary | None, reused: bool = False) -> None:
+        self.summaries.append(summary)
+
+    def failure(self, failure: object) -> None: ...
+
+    def finish(self, site_findings: object, penalties: object) -> None: ...
+
+
+def _linking_posts(folder: Path) -> Path:
     for name in ("a", "b", "c"):
-        (tmp_path / f"{name}.md").write_text(f"# Post {name}\n\nSee [the NHS](https://www.nhs.uk/knee/) and "
-                                             f"[booking](/book/).\n", encoding="utf-8")
-    run = Run(isolated_config(), RunOptions((str(tmp_path),)))
+        (folder / f"{name}.md").write_text(f"# Post {name}\n\nSee [the NHS](https://www.nhs.uk/knee/) and "
+                                           f"[booking](/book/).\n", encoding="utf-8")
+    return folder
+
+
+def test_a_run_keeps_one_copy_of_each_link_url(tmp_path: Path):
+    run = Run(isolated_config(), RunOptions((str(_linking_posts(tmp_path)),)))
     run.execute()
-    externals = [s.external.urls[0] for s in run.summaries]
     internals = [s.links.urls[0] for s in run.summaries]
-    assert len(externals) == 3 and all(url is externals[0] for url in externals)
-    assert all(url is internals[0] for url in internals)
+    assert len(internals) == 3 and all(url is internals[0] for url in internals)
+
+
+def test_a_run_that_checks_no_external_link_keeps_none_but_stores_them(tmp_path: Path):
+    store = _Kept()
+    run = Run(isolated_config(), RunOptions((str(_linking_posts(tmp_path)),)), store)
+    run.execute()
+    assert [len(s.external) for s in run.summaries] == [0, 0, 0]
+    assert [s.external for s in store.summaries] == [(("https://www.nhs.uk/knee/", 3),)] * 3
 
 
 def test_shared_strings_share_urls_across_summaries_built_apart():
