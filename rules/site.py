@@ -220,10 +220,10 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
                 buckets[value] = [found, i]
             else:
                 found.append(i)
-    # The hash sets of the current bucket's posts, built when a post is compared (most never are) and dropped
-    # with the bucket: a set of 64 hashes is about 6 KB, and keeping one for every post ever compared took
-    # 14 MB at 16,000 posts (benchmarks/site_scaling.py's).  A post in several buckets has its set built again
-    # in each: microseconds.
+    # Hash sets of the current bucket's representatives (and of the post being compared with them), built
+    # when a post is compared (most never are).  A set of 64 hashes is about 6 KB: keeping one for every post
+    # ever compared took 14 MB at 16,000 posts (benchmarks/site_scaling.py's), and one for every post of a big
+    # bucket (a shingle of boilerplate shared by 2,000 posts) 9 MB.  Rebuilding a set costs microseconds.
     sets: dict[int, set[int]] = {}
 
     def hashes(i: int) -> set[int]:
@@ -259,6 +259,8 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
             else:
                 if len(representatives) < REPRESENTATIVES:
                     representatives.append(i)
+                    continue
+            sets.pop(i, None)  # not a representative: this bucket does not compare it again
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sketches)):
         r = root(i)
