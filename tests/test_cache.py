@@ -82,6 +82,17 @@ def test_plain_check_imports_no_template_engine_or_http_client(tmp_path):
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
 
+def test_a_local_run_imports_none_of_the_fetching_modules(tmp_path):
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.md").write_text(POST, encoding="utf-8")
+    code = ("import sys; from clinic_audit.cli import main\n"
+            "try:\n    main(['check', '--isolated', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+            "print('WEB', sorted(m for m in sys.modules if m.startswith('clinic_audit.web.') or m == 'socket'))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "posts")], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert "WEB []" in out.stdout, out.stdout + out.stderr
+
+
 def test_the_cache_folder_ignores_itself_in_git(cli, tmp_path):
     (tmp_path / "a.md").write_text(POST, encoding="utf-8")
     _check(cli, str(tmp_path / "a.md"))

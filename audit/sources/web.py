@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..result import InputFailure
 from ..siterules import LinkStatus, PostSummary
 from ..web import is_web_source, redact, url_credentials
-from ..web import fetch
-from ..web.fetch import USER_AGENT, Fetcher, Page, WebError
-from ..web.scope import Scope
 from .document import Document, InputError
 from .files import decode
+
+if TYPE_CHECKING:  # the fetching modules are imported only by a run that fetches (a local run never does)
+    from ..web.fetch import Fetcher, Page
 
 __all__ = ["WebOptions", "WebSources", "is_web_source"]
 
@@ -90,6 +90,10 @@ class WebSources:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
+            from ..web import fetch
+            from ..web.fetch import Fetcher
+            from ..web.scope import Scope
+
             wordpress = next((s for s in self.sources if s.startswith("wordpress+")), "")
             o = self.options
             seeds = [s.partition("+")[2] if s.startswith("wordpress+") else s for s in self.sources] + list(o.crawl)
@@ -117,6 +121,7 @@ class WebSources:
             yield from self._crawl(start)
 
     def _source(self, source: str) -> Iterator[Fetched | InputFailure]:
+        from ..web.fetch import WebError
         from ..web.sitemap import is_sitemap_url, page_urls
         from ..web.wordpress import half_set_credentials, is_wordpress, post_pages
 
@@ -140,6 +145,7 @@ class WebSources:
 
     def _crawl(self, start: str) -> Iterator[Fetched | InputFailure]:
         from ..web.crawl import crawl
+        from ..web.fetch import WebError
 
         try:
             for page in crawl(self.fetcher, start, self.options.max_depth, self.options.max_pages):
@@ -173,6 +179,7 @@ class WebSources:
     def check_links(self, summaries: Iterable[PostSummary]) -> dict[str, LinkStatus]:
         """Fetch the internal links of the posts not fetched yet; returns every known link status."""
         from ..web.crawl import robots_for
+        from ..web.fetch import USER_AGENT
 
         unknown = sorted({url for post in summaries for url, _ in post.links
                           if url not in self.links and urlsplit(url).scheme in ("http", "https")})
@@ -191,7 +198,10 @@ class WebSources:
     def check_external(self, summaries: Iterable[PostSummary]) -> dict[str, LinkStatus]:
         """Ask every other site the posts link to whether the page is there (HEAD first, robots.txt honoured,
         each URL once per run, only hosts with public addresses, within the run's request budget)."""
+        from ..web import fetch
         from ..web.crawl import robots_for
+        from ..web.fetch import USER_AGENT, Fetcher
+        from ..web.scope import Scope
 
         o = self.options
         urls = sorted({url for post in summaries for url, _ in post.external if url not in self.links})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .wordpress import PREFIX as WORDPRESS_PREFIX
+WORDPRESS_PREFIX = "wordpress+"  # a source naming a WordPress site: wordpress+https://clinic.example/
 
 
 def is_web_source(source: str) -> bool:

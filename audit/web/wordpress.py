@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin
 
+from . import WORDPRESS_PREFIX
 from .fetch import Fetcher, WebError
 
-PREFIX = "wordpress+"
+PREFIX = WORDPRESS_PREFIX
 USER_ENV = "CLINIC_AUDIT_WP_USER"
 PASSWORD_ENV = "CLINIC_AUDIT_WP_APP_PASSWORD"
 POSTS_PATH = "wp-json/wp/v2/posts"
