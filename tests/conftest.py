@@ -64,3 +64,19 @@ def make_post(text: str, fmt: str = "markdown", source: str = "post.md"):
 
 def isolated_config(**cli_layer):
     return Config.build(load(), Path("."), cli_layer, isolated=True)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The sources a run really audits (result-cache misses), in order."""
+    from clinic_audit import run
+
+    calls: list[str] = []
+    real = run.audit_task
+
+    def counting(task, config):
+        calls.append(task.document.source)
+        return real(task, config)
+
+    monkeypatch.setattr(run, "audit_task", counting)
+    return calls

@@ -7,25 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from clinic_audit import run
-
 POST = "# Knee pain\n\nSigns may include:\n\n## Care\n\nRest helps. About 30% of adults have knee pain.\n\n- Ice\n-\n"
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """Count real audits (cache misses)."""
-    calls = []
-    real = run.audit_task
-
-    def counting(task, config):
-        calls.append(task.document.source)
-        return real(task, config)
-
-    monkeypatch.setattr(run, "audit_task", counting)
-    return calls
 
 
 def _check(cli, *args):

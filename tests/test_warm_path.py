@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_audit import cache, run
+from clinic_audit import cache
 from clinic_audit.cache import HEADER, ResultCache
 from clinic_audit.result import PostResult
 from clinic_audit.rule import Finding, Severity
@@ -34,20 +34,6 @@ OUTPUTS = [
     ("junit",),
     ("csv",),
 ]
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """The sources really audited (cache misses)."""
-    calls: list[str] = []
-    real = run.audit_task
-
-    def counting(task, config):
-        calls.append(task.document.source)
-        return real(task, config)
-
-    monkeypatch.setattr(run, "audit_task", counting)
-    return calls
 
 
 @pytest.fixture
