@@ -19,6 +19,7 @@ from .files import decode
 
 if TYPE_CHECKING:  # the fetching modules are imported only by a run that fetches (a local run never does)
     from ..web.fetch import Fetcher, Page
+    from ..web.scope import Scope
 
 __all__ = ["WebOptions", "WebSources", "is_web_source"]
 
@@ -90,19 +91,24 @@ class WebSources:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            from ..web import fetch
-            from ..web.fetch import Fetcher
             from ..web.scope import Scope
 
             wordpress = next((s for s in self.sources if s.startswith("wordpress+")), "")
             o = self.options
             seeds = [s.partition("+")[2] if s.startswith("wordpress+") else s for s in self.sources] + list(o.crawl)
-            self._fetcher = Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
-                                    fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
-                                    auth=self._wordpress_auth() if wordpress else None,
-                                    auth_url=wordpress.partition("+")[2], scope=Scope(seeds, o.allow_hosts),
-                                    max_requests=o.request_budget, http_cache=o.http_cache)
+            self._fetcher = self._new_fetcher(Scope(seeds, o.allow_hosts), http_cache=o.http_cache,
+                                              auth=self._wordpress_auth() if wordpress else None,
+                                              auth_url=wordpress.partition("+")[2])
         return self._fetcher
+
+    def _new_fetcher(self, scope: Scope, **extra: Any) -> Fetcher:
+        """A fetcher with the run's limits (concurrency, rate, timeouts, retries, size, request budget)."""
+        from ..web import fetch
+
+        o = self.options
+        return fetch.Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
+                             fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
+                             scope=scope, max_requests=o.request_budget, **extra)
 
     def _wordpress_auth(self) -> tuple[str, str] | None:
         """The site's own credentials, else the environment's (unless the site names its own), else the URL's."""
@@ -198,16 +204,12 @@ class WebSources:
     def check_external(self, summaries: Iterable[PostSummary]) -> dict[str, LinkStatus]:
         """Ask every other site the posts link to whether the page is there (HEAD first, robots.txt honoured,
         each URL once per run, only hosts with public addresses, within the run's request budget)."""
-        from ..web import fetch
         from ..web.crawl import robots_for
-        from ..web.fetch import USER_AGENT, Fetcher
+        from ..web.fetch import USER_AGENT
         from ..web.scope import Scope
 
-        o = self.options
         urls = sorted({url for post in summaries for url, _ in post.external if url not in self.links})
-        checker = Fetcher(o.concurrency, o.rate, o.timeout, o.retries,
-                          fetch.BACKOFF_SECONDS if o.backoff is None else o.backoff, max_bytes=self.max_bytes,
-                          scope=Scope([], o.allow_hosts, any_public_host=True), max_requests=o.request_budget)
+        checker = self._new_fetcher(Scope([], self.options.allow_hosts, any_public_host=True))
         try:
             robots: dict[str, Any] = {}
             allowed = []
