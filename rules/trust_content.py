@@ -136,6 +136,8 @@ def cited(text: str, block: Block) -> bool:
 def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     """The post promotes the clinic's own treatment ("our ketamine infusions") without disclosing that interest.
 
+    A treatment named after a negation ("we do not offer acupuncture") is not promoted.
+
     Why: the JAMA disclosure benchmark, HONcode 7–8 and ACOG opinion 510 ask that commercial interest be
     stated; the FTC treats undisclosed material connections as deceptive.
     Fix: add a disclosure: "Our clinic offers the treatments described in this article."
@@ -153,7 +155,8 @@ def undisclosed_promotion(post: Post, opts: Options) -> Iterable[Hit]:
     treatment = any_of(data()["treatments"]["words"])
     own = rx(data()["disclosure"]["self_reference"])
     for line, text, _block in units_matching(post, treatment):
-        match = treatment.search(text)
+        # "we do not offer acupuncture" says what the clinic does not sell: not a promotion
+        match = next((m for m in treatment.finditer(text) if not negated(text, m.start())), None)
         if match and own.search(text):
             if mentions(post, data()["disclosure"]["phrases"]):  # looked for only once a promotion is found
                 return
