@@ -29,4 +29,6 @@ def _visible(match: re.Match[str]) -> str:
 def printable(text: object) -> str:
     """``text`` as a string with every control character replaced by its visible escape."""
     value = str(text)
-    return _CONTROL.sub(_visible, value) if _CONTROL.search(value) else value
+    if value.isprintable():  # every character _CONTROL matches is unprintable (tests/test_hardening.py)
+        return value
+    return _CONTROL.sub(_visible, value)

@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Sequence
 
-from .cache import result_key
+from .cache import SiteKey, result_key
 from .constants import ExitCode
 from .engine import Outcome, PostTask, audit_task
 from .executors import WINDOW_PER_SLOT, FutureLike, LocalPool, Pool
@@ -51,6 +51,12 @@ class Store(Protocol):
 
     def failure(self, failure: InputFailure, key: str = "") -> None:
         """Note an input that was not audited; ``key`` is its store key when it was read and is not stored yet."""
+
+    def site(self, key: str) -> list[Finding] | None:
+        """A run's stored site findings under ``key`` (a ``cache.SiteKey``), or None."""
+
+    def put_site(self, key: str, findings: Sequence[Finding]) -> None:
+        """Keep a run's site findings under ``key``."""
 
     def finish(self, site_findings: Sequence[Finding], penalties: dict[str, float]) -> int | None: ...
 
@@ -120,6 +126,7 @@ class Run:
         # A single file has no site: its summary is not worth computing.
         self.summarise = bool(self.site_settings) and (not self.inputs.single_post or options.check_external)
         self.summaries: list[PostSummary] = []  # kept for the site rules (see _kept)
+        self.site_key = SiteKey()  # the summaries' result keys, hashed as they arrive
         self.shared = SharedStrings()  # one copy of each link URL across those summaries
 
     @property
@@ -198,6 +205,7 @@ class Run:
         result, summary = done
         if summary is not None:
             self.summaries.append(self._kept(summary))
+            self.site_key.add(slot.key, summary.url)
         if self.store is not None:
             if isinstance(result, InputFailure):
                 self.store.failure(result, "" if slot.reused else slot.key)
@@ -223,13 +231,26 @@ class Run:
             return
         check = self.options.check_links if self.options.check_links is not None else self.inputs.fetches
         links = self.inputs.link_statuses(self.summaries, check, self.options.check_external)
-        outcome.site_findings = run_site_rules(Site(tuple(self.summaries), links), self.site_settings)
+        outcome.site_findings = self._site_findings(Site(tuple(self.summaries), links))
         shown = outcome.site_findings
         for transform in self.transforms:
             shown = transform.site(shown)
         for sink in self.sinks:
             sink.site(shown)
         outcome.saw(max((f.severity for f in shown), default=None))
+
+    def _site_findings(self, site: Site) -> list[Finding]:
+        """The site rules' findings: stored ones when every post, setting and link status is as they were."""
+        key = ""
+        if self.store is not None and self.site_key.complete:
+            key = self.site_key.hexdigest(self.config, site.links, self.options.check_external)
+            stored = self.store.site(key)
+            if stored is not None:
+                return stored
+        findings = run_site_rules(site, self.site_settings)
+        if key:
+            self.store.put_site(key, findings)
+        return findings
 
 
 @dataclass(frozen=True)

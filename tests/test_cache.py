@@ -102,12 +102,12 @@ def test_the_cache_prunes_unused_and_least_recently_used_entries(cli, tmp_path):
 
     from clinic_audit.cache import ResultCache
 
-    for i in range(6):
+    for i in range(5):
         (tmp_path / f"p{i}.md").write_text(POST.replace("Knee", f"Knee {i}"), encoding="utf-8")
     cli("check", "--isolated", "-f", "json", str(tmp_path))
     cache = ResultCache(tmp_path)
     entries = sorted(cache.directory.glob("*/*.jz"))
-    assert len(entries) == 6
+    assert len(entries) == 6  # five posts and the run's site findings, pruned alike
     old = time.time() - 40 * 24 * 3600
     os.utime(entries[0], (old, old))  # unused for 40 days
     deleted, _ = cache.prune()
@@ -180,3 +180,69 @@ def test_a_damaged_stored_skip_is_a_miss(tmp_path):
     entry = store._path("ab" * 32)
     entry.write_bytes(SKIP_HEADER + b'{"source": 3}')
     assert store.get("ab" * 32) is None
+
+
+# --- site findings ------------------------------------------------------------------------------------------
+
+def _site_counted(monkeypatch) -> list[int]:
+    """How many posts each run's site rules really read (stored site findings skip them)."""
+    from clinic_audit import run
+
+    calls: list[int] = []
+    real = run.run_site_rules
+
+    def counting(site, settings):
+        calls.append(len(site.posts))
+        return real(site, settings)
+
+    monkeypatch.setattr(run, "run_site_rules", counting)
+    return calls
+
+
+def _site_rules(data) -> list[tuple[str, tuple[str, ...]]]:
+    return [(f["rule"], tuple(Path(s).name for s in f["sources"])) for f in data["site"]["findings"]]
+
+
+def test_an_unchanged_folder_reuses_its_site_findings_and_any_change_runs_the_site_rules(cli, tmp_path, monkeypatch):
+    calls = _site_counted(monkeypatch)
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for name in ("a.md", "b.md"):  # one title twice: a duplicate-title finding about both
+        (folder / name).write_text(POST, encoding="utf-8")
+    first = _check(cli, str(folder))
+    assert ("SI001", ("a.md", "b.md")) in _site_rules(first)
+    assert _check(cli, str(folder)) == first
+    assert calls == [2]  # the second run read the stored site findings
+    (folder / "c.md").write_text(POST.replace("Knee pain", "Hip pain"), encoding="utf-8")  # a post added
+    assert _check(cli, str(folder))["site"] == first["site"]
+    assert calls == [2, 3]
+    (folder / "b.md").write_text(POST.replace("Knee pain", "Back pain"), encoding="utf-8")  # a post changed
+    assert "SI001" not in {rule for rule, _ in _site_rules(_check(cli, str(folder)))}
+    (tmp_path / "posts" / "clinic-audit.toml").write_text('ignore = ["SI008"]\n', encoding="utf-8")  # a setting
+    _check(cli, str(folder))
+    assert calls == [2, 3, 3, 3]
+
+
+def test_a_damaged_site_entry_runs_the_site_rules_again(cli, tmp_path, monkeypatch):
+    from clinic_audit.cache import SITE_HEADER
+
+    calls = _site_counted(monkeypatch)
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(POST, encoding="utf-8")
+    first = _check(cli, str(tmp_path))
+    [entry] = [p for p in (tmp_path / ".clinic-audit" / "cache").rglob("*.jz") if p.read_bytes().startswith(SITE_HEADER)]
+    stored = entry.read_bytes()
+    for damaged in (stored[: len(stored) // 2], SITE_HEADER + b"not zlib", stored.replace(SITE_HEADER, b"x")):
+        entry.write_bytes(damaged)
+        assert _check(cli, str(tmp_path)) == first
+    assert calls == [2, 2, 2, 2]
+
+
+def test_a_history_run_always_runs_its_site_rules(cli, tmp_path, monkeypatch):
+    calls = _site_counted(monkeypatch)
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(POST, encoding="utf-8")
+    db = str(tmp_path / "history.db")
+    for _ in range(2):
+        assert json.loads(cli("check", "-f", "json", "--db", db, str(tmp_path)).stdout)["site"]["findings"]
+    assert calls == [2, 2]

@@ -116,3 +116,34 @@ def test_an_option_outside_its_declared_values_is_a_configuration_error(cli, tmp
     (tmp_path / "post.md").write_text("# Knee\n\nKnee pain is common and usually settles.\n", encoding="utf-8")
     result = cli("check", str(tmp_path / "post.md"))
     assert result.exit_code == 2 and message in result.output and "crashed" not in result.output
+
+
+BUILT_IN_CASES = [".git/", ".git/config", ".git", "docs/.git/", "docs/.git/HEAD", ".clinic-audit/", ".clinic-audit/ab/x.z",
+                  "a/.clinic-audit/b.md", "posts/.gitignore", "posts/git/a.md", ".github/a.md", "a.git/b.md", "x.md",
+                  "/tmp/elsewhere/.git/y.md", "/tmp/elsewhere/y.md", "notes/.git", ".clinic-audit", "a/b/c/"]
+
+
+@pytest.mark.parametrize("path", BUILT_IN_CASES)
+def test_built_in_excludes_answer_as_the_gitignore_matcher_does(path):
+    """With no exclude patterns a folder run skips the result cache and .git without importing pathspec; the
+    answer must be the gitignore matcher's for every shape of path."""
+    import pathspec
+
+    from clinic_audit.sources.files import BUILT_IN_EXCLUDES, BuiltInExcludes
+
+    assert BuiltInExcludes().match_file(path) == pathspec.GitIgnoreSpec.from_lines(BUILT_IN_EXCLUDES).match_file(path)
+
+
+def test_a_folder_run_without_exclude_patterns_does_not_import_pathspec(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "stray.md").write_text(LONG, encoding="utf-8")
+    (tmp_path / "a.md").write_text(LONG, encoding="utf-8")
+    script = ("import atexit, sys; from clinic_audit.cli import main\n"
+              "atexit.register(lambda: print('pathspec' in sys.modules, file=sys.stderr)); main()")
+    done = subprocess.run([sys.executable, "-c", script, "check", str(tmp_path), "--isolated", "--no-cache", "-f", "json"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert [Path(p["source"]).name for p in json.loads(done.stdout)["posts"]] == ["a.md"]
+    assert done.stderr.strip().splitlines()[-1] == "False"

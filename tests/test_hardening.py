@@ -351,6 +351,16 @@ def test_printable_makes_every_control_character_visible():
     assert printable("plain text, ümlauts & emoji 🙂") == "plain text, ümlauts & emoji 🙂"
 
 
+def test_printable_fast_path_passes_only_text_without_a_control_character():
+    """``printable`` returns printable text untouched without searching it: that is right only while every
+    character it escapes is one ``str.isprintable`` rejects."""
+    import sys
+
+    from clinic_audit.controls import _CONTROL
+
+    assert not [hex(c) for c in range(sys.maxunicode + 1) if _CONTROL.match(chr(c)) and chr(c).isprintable()]
+
+
 @pytest.mark.parametrize("fmt", ["text", "github", "markdown"])
 def test_control_characters_in_posts_and_file_names_are_neutralised(tmp_path, fmt):
     from click.testing import CliRunner

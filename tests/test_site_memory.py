@@ -79,7 +79,12 @@ class _Kept:
     def put(self, key: str, result: object, summary: PostSummary | None, reused: bool = False) -> None:
         self.summaries.append(summary)
 
-    def failure(self, failure: object) -> None: ...
+    def failure(self, failure: object, key: str = "") -> None: ...
+
+    def site(self, key: str) -> None:
+        return None
+
+    def put_site(self, key: str, findings: object) -> None: ...
 
     def finish(self, site_findings: object, penalties: object) -> None: ...
 

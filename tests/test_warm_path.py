@@ -139,8 +139,10 @@ def test_the_text_is_stored_apart_and_read_back_into_its_place():
 
 
 def _damage_texts(folder: Path) -> int:
-    """Replace the text part of every cache entry under ``folder`` with bytes that are not zlib: returns how many."""
-    entries = sorted(folder.rglob(".clinic-audit/cache/*/*.jz"))
+    """Replace the text part of every post's cache entry under ``folder`` with bytes that are not zlib: returns
+    how many."""
+    entries = [entry for entry in sorted(folder.rglob(".clinic-audit/cache/*/*.jz"))
+               if entry.read_bytes().startswith(HEADER)]
     for entry in entries:
         stored = entry.read_bytes()
         inflate = zlib.decompressobj()
