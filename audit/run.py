@@ -27,7 +27,7 @@ from .engine import Outcome, PostTask, audit_task
 from .executors import WINDOW_PER_SLOT, FutureLike, LocalPool, Pool
 from .result import InputFailure, PostResult, Sink, Transform, Watcher
 from .rule import Finding, Severity
-from .siterules import NO_LINKS, PostSummary, SharedStrings, Site, is_site_rule, run_site_rules
+from .siterules import NO_LINKS, PostSummary, Site, Summaries, is_site_rule, run_site_rules
 from .sources.inputs import Inputs
 from .sources.web import WebOptions
 
@@ -125,9 +125,8 @@ class Run:
         self.site_settings = [s for s in config.rule_settings(None) if is_site_rule(s.rule)]
         # A single file has no site: its summary is not worth computing.
         self.summarise = bool(self.site_settings) and (not self.inputs.single_post or options.check_external)
-        self.summaries: list[PostSummary] = []  # kept for the site rules (see _kept)
+        self.summaries = Summaries()  # kept for the site rules (see _kept): in memory, then on file
         self.site_key = SiteKey()  # the summaries' result keys, hashed as they arrive
-        self.shared = SharedStrings()  # one copy of each link URL across those summaries
 
     @property
     def expected(self) -> int | None:
@@ -168,6 +167,7 @@ class Run:
         finally:
             self.watcher.close()
             self.inputs.close()
+            self.summaries.close()
         return outcome
 
     # -- the posts -------------------------------------------------------------------------------------------
@@ -214,12 +214,11 @@ class Run:
         return result
 
     def _kept(self, summary: PostSummary) -> PostSummary:
-        """A post's summary as the site rules will read it, in as little memory as a run of thousands of posts
-        needs: link URLs shared with the other posts', external links only when they will be checked (the
-        store keeps the whole summary, for a later run that checks them)."""
+        """A post's summary as the site rules will read it: external links only when they will be checked (the
+        store keeps the whole summary, for a later run that checks them).  ``Summaries`` keeps it compactly."""
         if not self.options.check_external:
             summary = replace(summary, external=NO_LINKS)
-        return self.shared.summary(summary)
+        return summary
 
     # -- the site --------------------------------------------------------------------------------------------
 
@@ -231,7 +230,7 @@ class Run:
             return
         check = self.options.check_links if self.options.check_links is not None else self.inputs.fetches
         links = self.inputs.link_statuses(self.summaries, check, self.options.check_external)
-        outcome.site_findings = self._site_findings(Site(tuple(self.summaries), links))
+        outcome.site_findings = self._site_findings(Site(self.summaries, links))
         shown = outcome.site_findings
         for transform in self.transforms:
             shown = transform.site(shown)

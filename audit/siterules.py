@@ -5,19 +5,27 @@ A site rule mirrors a post rule (code ``SI…``, kebab-case name, family
 check function receives a compact summary of each post instead of the post:
 ``check(site, opts) -> Iterable[SiteHit]``.  Summaries keep only what site
 rules need (title, description, H1, keyphrase, internal links out, a shingle
-sketch), so a run of thousands of posts holds about 1.5 KB per post, not pages:
-a summary's links are a :class:`Links` (one tuple of URLs, one array of line
-numbers, read as (url, line) pairs), its sketch is packed into bytes
-(``sketch_hashes`` reads the ints back), and a run keeps one copy of each URL
-across its posts (:class:`SharedStrings`).
+sketch), about 1.1 KB per post, not pages: a summary's links are a
+:class:`Links` (one tuple of URLs, one array of line numbers, read as (url,
+line) pairs), its sketch is packed into bytes (``sketch_hashes`` reads the ints
+back), and a run keeps one copy of each URL across its posts
+(:class:`SharedStrings`).  Past SPILL_FROM posts a run keeps the rest of its
+summaries in a temporary file (:class:`Summaries`): ``site.posts`` is a
+sequence, read back as a rule iterates or indexes it, so a run of 16,000 or
+100,000 posts holds a few bytes per post until a rule keeps more.  A rule
+should therefore keep what it needs of each post (a URL, a title, a sketch),
+not the summaries themselves.
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+import os
+import pickle
 import re
 import struct
+import tempfile
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -188,8 +196,106 @@ class SharedStrings:
         return Links.of(tuple(map(self.text, links.urls)), links.lines)
 
     def summary(self, summary: PostSummary) -> PostSummary:
-        """The same summary, its link URLs shared with the summaries seen before."""
-        return replace(summary, links=self.links(summary.links), external=self.links(summary.external))
+        """The same summary, its link URLs shared with the summaries seen before, and its H1 the title's string
+        when they read the same (most posts: another 80 bytes each)."""
+        h1 = summary.title if summary.h1 == summary.title else summary.h1
+        return replace(summary, h1=h1, links=self.links(summary.links), external=self.links(summary.external))
+
+
+SPILL_FROM = 2_000  # summaries a run keeps in memory; the rest go to a temporary file (Summaries)
+READ_BYTES = 1 << 20  # spilled summaries are read back in chunks of about this size
+
+
+class Summaries(Sequence[PostSummary]):
+    """The summaries a run keeps for its site rules, in the order they arrive: the first ``spill_from`` in
+    memory (their URLs shared, :class:`SharedStrings`), the rest pickled to an unnamed temporary file and read
+    back whenever a rule iterates or indexes them.
+
+    A kept summary is about 1.1 KB (half of it the sketch), 17 MiB at 16,000 posts; on file, a run holds
+    8 bytes a post.  Reading back costs about 9 µs a summary a pass (each site rule is one or two passes):
+    about 1.4 s for all nine rules at 16,000 posts, a run of some minutes.  The file is this process's alone
+    (unlinked as it is created) and goes when the run closes it or ends; a file that cannot be written keeps
+    everything in memory, as before.
+    """
+
+    def __init__(self, spill_from: int | None = None) -> None:
+        self.spill_from = SPILL_FROM if spill_from is None else spill_from
+        self.shared = SharedStrings()
+        self.kept: list[PostSummary] = []
+        self.file: Any = None
+        self.offsets = array("q")  # where each spilled summary starts; ``end`` is where the last one ends
+        self.end = 0
+
+    def append(self, summary: PostSummary) -> None:
+        if len(self.kept) < self.spill_from or not self._spill(summary):
+            self.kept.append(self.shared.summary(summary))
+
+    def _spill(self, summary: PostSummary) -> bool:
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(prefix="clinic-audit-summaries-")
+            data = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+            self.file.seek(self.end)
+            self.file.write(data)
+        except OSError as exc:  # a full or read-only temporary folder: keep them in memory
+            log.debug("cannot spill post summaries to a temporary file: %s", exc)
+            self._unspill()
+            return False
+        self.offsets.append(self.end)
+        self.end += len(data)
+        return True
+
+    def _unspill(self) -> None:
+        spilled = list(self._spilled(0)) if self.offsets else []
+        self.close()
+        self.kept.extend(map(self.shared.summary, spilled))
+        self.spill_from = 1 << 62  # never again this run
+
+    def __len__(self) -> int:
+        return len(self.kept) + len(self.offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> PostSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PostSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> PostSummary | list[PostSummary]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("summary index out of range")
+        if index < len(self.kept):
+            return self.kept[index]
+        return next(self._spilled(index - len(self.kept), 1))
+
+    def __iter__(self) -> Iterator[PostSummary]:
+        yield from self.kept
+        if self.offsets:
+            yield from self._spilled(0)
+
+    def _spilled(self, first: int, count: int | None = None) -> Iterator[PostSummary]:
+        """Spilled summaries from number ``first`` (``count`` of them, or all), read a chunk at a time: each
+        chunk seeks first, so a rule may index the posts while it iterates them."""
+        offsets, last = self.offsets, len(self.offsets) if count is None else min(len(self.offsets), first + count)
+        self.file.flush()
+        while first < last:
+            start, stop = offsets[first], first + 1
+            while stop < last and offsets[stop] - start < READ_BYTES:
+                stop += 1
+            end = offsets[stop] if stop < len(offsets) else self.end
+            self.file.seek(start)
+            chunk = memoryview(self.file.read(end - start))
+            for i in range(first, stop):
+                yield pickle.loads(chunk[offsets[i] - start:(offsets[i + 1] if i + 1 < len(offsets) else self.end) - start])
+            first = stop
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        self.file, self.offsets, self.end = None, array("q"), 0
 
 
 @dataclass(frozen=True)
@@ -206,7 +312,7 @@ class LinkStatus:
 class Site:
     """Everything a site rule sees: the post summaries and the status of every checked internal URL."""
 
-    posts: tuple[PostSummary, ...]
+    posts: Sequence[PostSummary]  # a tuple, or a run's Summaries
     links: Mapping[str, LinkStatus] = field(default_factory=dict)
 
 

@@ -4,7 +4,9 @@
     python benchmarks/site_scaling.py --start 500 --steps 4
 
 Each step doubles the posts (a tenth of them in clusters of near-copies, the rest distinct; internal links
-between them) and prints the time ratio to the step before: about 2 is linear, 4 quadratic.
+between them) and prints the time ratio to the step before: about 2 is linear, 4 quadratic.  The summaries
+are kept as a run keeps them (``Summaries``: past 2,000 posts the rest in a temporary file, read back by each
+rule); ``--in-memory`` gives the rules a tuple instead, to see what reading them back costs.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from clinic_audit.config import RuleSetting
 from clinic_audit.registry import load
 from clinic_audit.rule import Options
-from clinic_audit.siterules import PostSummary, Site, run_site_rules, sketch
+from clinic_audit.siterules import PostSummary, Site, Summaries, run_site_rules, sketch
 
 WORDS = [f"w{i}" for i in range(20_000)]
 
@@ -43,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--start", type=int, default=1000)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--in-memory", action="store_true", help="a tuple of summaries, none in a temporary file")
     args = parser.parse_args()
     rules = [r for r in load() if r.scope == "site"]
     print("| posts | " + " | ".join(r.name for r in rules) + " | all | ratio |")
@@ -50,7 +53,15 @@ def main() -> None:
     previous = None
     n = args.start
     for _ in range(args.steps):
-        site = Site(tuple(summaries(n)))
+        posts = summaries(n)
+        if args.in_memory:
+            site = Site(tuple(posts))
+        else:
+            kept = Summaries()
+            for post in posts:
+                kept.append(post)
+            site = Site(kept)
+        del posts
         times = []
         for r in rules:
             started = time.perf_counter()

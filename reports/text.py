@@ -34,7 +34,8 @@ class TextReporter(Sink):
         self.skipped: list[InputFailure] = []
         self.score_total = 0
         # A post's findings repeat a handful of rule codes, names and severities: each is made printable (and
-        # painted) once, not once a finding.
+        # painted) once, not once a finding.  The post's own name is made printable once a post (and not kept:
+        # a run of 16,000 posts would keep 16,000 of them).
         self.labels = {s: self._paint(str(s), COLOURS[s]) for s in Severity}
         self.names: dict[str, str] = {}
 
@@ -59,12 +60,13 @@ class TextReporter(Sink):
         headed = bool(blocking) and not self.quiet  # --quiet prints findings only (still errors first)
         if headed:
             write(self._paint(f"  blocking: {plural(len(blocking), 'error')}", "31") + "\n")
+        source = (result.source, printable(result.source))
         for f in blocking:
-            self._finding(f, write)
+            self._finding(f, write, source)
         if headed and others:
             write(f"  other findings: {plural(len(others), 'finding')}\n")
         for f in others:
-            self._finding(f, write)
+            self._finding(f, write, source)
         families = ", ".join(f"{printable(name)} {value}" for name, value in result.scores.items())
         label = "" if result.findings else f"{printable(result.source)}{draft} "
         if not self.quiet:
@@ -100,11 +102,12 @@ class TextReporter(Sink):
                 write(f"    fix: {printable(first.suggestion)}\n")
         write("\n")
 
-    def _finding(self, f: Finding, write: Callable[[str], object]) -> None:
+    def _finding(self, f: Finding, write: Callable[[str], object], post: tuple[str, str]) -> None:
         """One ``path:line:col CODE severity message [name]`` record, the offending text when the message does
-        not quote it, and the fix (post text and names made printable)."""
+        not quote it, and the fix (post text and names made printable; ``post`` is the post's name and its
+        printable form)."""
         names = self.names
-        source = names.get(f.source) or names.setdefault(f.source, printable(f.source))
+        source = post[1] if f.source == post[0] else printable(f.source)
         rule = names.get(f.rule) or names.setdefault(f.rule, printable(f.rule))
         name = names.get(f.name) or names.setdefault(f.name, printable(f.name))
         write(f"{source}:{f.line}:{f.column} {rule} {self.labels[f.severity]} {printable(f.message)} [{name}]\n")

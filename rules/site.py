@@ -6,6 +6,7 @@ summaries plus the fetched status of internal URLs), never a post or a page.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
@@ -20,16 +21,17 @@ def _normal(text: str) -> str:
 
 
 def _duplicates(site: Site, field: Callable[[PostSummary], str], what: str, fix: str) -> Iterable[SiteHit]:
-    groups: dict[str, list[PostSummary]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)  # normalised value -> (URL, value as written)
     for post in site.posts:
-        value = _normal(field(post))
+        written = field(post)
+        value = _normal(written)
         if value:
-            groups[value].append(post)
+            groups[value].append((post.url, written))
     for value, members in groups.items():
         if len(members) > 1:
-            members.sort(key=lambda p: p.url)  # the same findings whatever order the posts arrived in
-            urls = [p.url for p in members]
-            shown = field(members[0])
+            members.sort(key=lambda m: m[0])  # the same findings whatever order the posts arrived in
+            urls = [url for url, _ in members]
+            shown = members[0][1]
             yield SiteHit(tuple(urls), f"{len(urls)} posts share the {what} '{shown}'", excerpt=shown,
                           suggestion=fix, value=len(urls), limit=1, key=value)
 
@@ -128,10 +130,14 @@ def orphan_post(site: Site, opts: Options) -> Iterable[SiteHit]:
     Good: two related posts link to it.
     """
     # Only pages with URLs: a folder's files are linked by site paths that cannot be matched to file names.
-    posts = [p for p in site.posts if urlsplit(p.url).scheme in ("http", "https")]
-    if len(posts) < 2:
+    pages: list[tuple[str, str]] = []  # (URL, title) of each post with a web address
+    aliases: dict[str, set[str]] = {}  # such a post's URL -> the addresses it answers at
+    for post in site.posts:
+        if urlsplit(post.url).scheme in ("http", "https"):
+            pages.append((post.url, post.title))
+            aliases[post.url] = {post.url, post.final_url} - {""}
+    if len(pages) < 2:
         return
-    aliases = {post.url: {post.url, post.final_url} - {""} for post in posts}
     linked: set[str] = set()
     for post in site.posts:
         for url, _line in post.links:
@@ -141,10 +147,10 @@ def orphan_post(site: Site, opts: Options) -> Iterable[SiteHit]:
             status = site.links.get(url)
             if status is not None and status.final_url:
                 linked.add(status.final_url)
-    for post in posts:
-        if not aliases[post.url] & linked:
-            yield SiteHit((post.url,), "no other post links to this post", excerpt=post.title,
-                          suggestion="Link to it from related posts.", key=post.url)
+    for url, title in pages:
+        if not aliases[url] & linked:
+            yield SiteHit((url,), "no other post links to this post", excerpt=title,
+                          suggestion="Link to it from related posts.", key=url)
 
 
 @site_rule("SI007", "keyphrase-cannibalization", "warning")
@@ -173,11 +179,18 @@ def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
     Bad: a post copied for a second clinic location with only the town name changed.
     Good: two posts on one condition written for different questions.
     """
-    posts = [p for p in site.posts if p.words >= opts.min_words and p.sketch]
-    clusters = _similar_clusters([p.sketch for p in posts], opts.threshold)
+    # What is kept of each post long enough to compare: its number and its band values.  A full sketch is read
+    # again (from site.posts) only for a post in a bucket with another: all of them would be 8 MiB at 16,000.
+    compared, bands = array("i"), Bands()
+    for number, post in enumerate(site.posts):
+        if post.words >= opts.min_words and post.sketch:
+            bands.add(len(compared), post.sketch)
+            compared.append(number)
+    clusters = _similar_clusters(len(compared), bands, lambda i: site.posts[compared[i]].sketch, opts.threshold)
     for members, score in clusters:
-        urls = sorted(posts[i].url for i in members)
-        first = next(posts[i] for i in members if posts[i].url == urls[0])
+        posts = [site.posts[compared[i]] for i in members]
+        urls = sorted(post.url for post in posts)
+        first = next(post for post in posts if post.url == urls[0])
         if len(urls) == 2:
             message = f"about {round(score * 100)}% of this post's wording is also in {urls[1]}"
         else:
@@ -189,17 +202,59 @@ def near_duplicate_post(site: Site, opts: Options) -> Iterable[SiteHit]:
 BANDS = 8  # posts are bucketed by each of their 8 smallest shingle hashes: near-copies share one almost surely
 SKETCH = SKETCH_SIZE
 REPRESENTATIVES = 8  # a bucket compares each post with at most this many cluster representatives
+PAIRS_PER_PASS = 16_000  # band values gathered in one pass of Bands.shared (about 0.7 MB of ints)
+MAX_PASSES = 16  # ...and at most this many passes (more posts: bigger passes)
 
 
-def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[list[int], float]]:
-    """Groups of posts whose (packed) sketches are at least ``threshold`` similar, with the lowest similarity
-    that joined each group.
+class Bands:
+    """Each compared post's band values (its sketch's BANDS smallest hashes) in one array, and whose they are."""
+
+    def __init__(self) -> None:
+        self.values, self.owners = array("Q"), array("i")
+
+    def add(self, owner: int, sketch: bytes) -> None:
+        band = sketch_hashes(sketch[:BANDS * HASH_BYTES])
+        self.values.extend(band)
+        self.owners.extend([owner] * len(band))
+
+    def shared(self) -> list[array[int]]:
+        """The posts holding each band value that two or more posts hold, in the order the values first
+        appear (post by post, band by band); each bucket's posts in order.
+
+        Most values are in one post only, and a bucket of one compares nothing, but telling them apart with a
+        dict of every value cost about 7 MiB at 16,000 posts.  Here the values are gathered in a few passes,
+        each taking the values whose low bits pick it as ``value << bits | position`` (one int each): sorted,
+        a run of equal values is a bucket, and its first position is where the value first appeared.  A pass
+        holds at most about PAIRS_PER_PASS ints; buckets are arrays of post numbers.
+        """
+        values, owners = self.values, self.owners
+        bits = len(values).bit_length()
+        mask = (1 << bits) - 1
+        passes = max(1, min(MAX_PASSES, len(values) // PAIRS_PER_PASS))
+        found: list[tuple[int, array[int]]] = []  # (position of the value's first appearance, posts)
+        for part in range(passes):
+            pairs = sorted(value << bits | at for at, value in enumerate(values) if value % passes == part)
+            start = 0
+            for end in range(1, len(pairs) + 1):
+                if end == len(pairs) or pairs[end] >> bits != pairs[start] >> bits:
+                    if end - start > 1:
+                        found.append((pairs[start] & mask, array("i", (owners[pair & mask] for pair in pairs[start:end]))))
+                    start = end
+            del pairs
+        found.sort(key=lambda bucket: bucket[0])
+        return [posts for _, posts in found]
+
+
+def _similar_clusters(count: int, bands: Bands, sketch_of: Callable[[int], bytes],
+                      threshold: float) -> list[tuple[list[int], float]]:
+    """Groups of the ``count`` posts whose (packed) sketches (``sketch_of`` a post's number) are at least
+    ``threshold`` similar, with the lowest similarity that joined each group.
 
     Linear in the number of posts: a post is compared only with a few representatives of the buckets it falls
     in (never with every other post sharing a boilerplate shingle), so a cluster of n copies costs n
     comparisons, and every copy in it is reported, however large the cluster.
     """
-    parent = list(range(len(sketches)))
+    parent = list(range(count))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -207,43 +262,30 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
             i = parent[i]
         return i
 
-    # A hash value -> the post it was first seen in, and the list of posts once a second post has it.  Most
-    # values are in one post only, and a bucket of one compares nothing: a list each would cost about 90 bytes
-    # per value (11 MB at 16,000 posts).  Buckets are still visited in the order their values first appeared.
-    buckets: dict[int, int | list[int]] = {}
-    for i, sketch in enumerate(sketches):
-        for value in sketch_hashes(sketch[:BANDS * HASH_BYTES]):
-            found = buckets.get(value)
-            if found is None:
-                buckets[value] = i
-            elif isinstance(found, int):
-                buckets[value] = [found, i]
-            else:
-                found.append(i)
-    # Hash sets of the current bucket's representatives (and of the post being compared with them), built
-    # when a post is compared (most never are).  A set of 64 hashes is about 6 KB: keeping one for every post
-    # ever compared took 14 MB at 16,000 posts (benchmarks/site_scaling.py's), and one for every post of a big
-    # bucket (a shingle of boilerplate shared by 2,000 posts) 9 MB.  Rebuilding a set costs microseconds.
-    sets: dict[int, set[int]] = {}
+    # The sketches and hash sets of the current bucket's representatives (and of the post being compared with
+    # them), read when a post is compared (most never are).  A set of 64 hashes is about 6 KB: keeping one for
+    # every post ever compared took 14 MB at 16,000 posts (benchmarks/site_scaling.py's), and one for every
+    # post of a big bucket (a shingle of boilerplate shared by 2,000 posts) 9 MB.  Reading a sketch again
+    # and rebuilding its set cost microseconds.
+    sets: dict[int, tuple[bytes, set[int]]] = {}
 
-    def hashes(i: int) -> set[int]:
+    def hashes(i: int) -> tuple[bytes, set[int]]:
         found = sets.get(i)
         if found is None:
-            found = sets[i] = set(sketch_hashes(sketches[i]))
+            packed = sketch_of(i)
+            found = sets[i] = (packed, set(sketch_hashes(packed)))
         return found
 
     def score(a: int, b: int) -> float:
-        first, second = hashes(a), hashes(b)
+        (packed_a, first), (packed_b, second) = hashes(a), hashes(b)
         shared = first & second
         union = len(first) + len(second) - len(shared)
         if len(shared) < threshold * min(SKETCH, union):  # an exact bound: the estimate cannot reach it
             return 0.0
-        return similarity(sketches[a], sketches[b])
+        return similarity(packed_a, packed_b)
 
     joined: dict[int, float] = {}  # root -> lowest similarity that joined its cluster
-    for members in buckets.values():
-        if isinstance(members, int):
-            continue  # a value in one post only: nothing to compare
+    for members in bands.shared():
         sets.clear()
         representatives: list[int] = []
         for i in members:
@@ -262,7 +304,7 @@ def _similar_clusters(sketches: list[bytes], threshold: float) -> list[tuple[lis
                     continue
             sets.pop(i, None)  # not a representative: this bucket does not compare it again
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sketches)):
+    for i in range(count):
         r = root(i)
         if r in joined:  # the root of every group of two or more (a list per post would cost 2 MB at 16,000)
             groups[r].append(i)

@@ -147,3 +147,13 @@ def test_a_folder_run_without_exclude_patterns_does_not_import_pathspec(tmp_path
                           capture_output=True, text=True, cwd=tmp_path)
     assert [Path(p["source"]).name for p in json.loads(done.stdout)["posts"]] == ["a.md"]
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_a_file_named_twice_or_inside_a_named_folder_is_audited_once(cli, tmp_path):
+    (tmp_path / "a.md").write_text(LONG, encoding="utf-8")
+    (tmp_path / "b.md").write_text(LONG, encoding="utf-8")
+    for args in ((str(tmp_path), str(tmp_path / "a.md")), (str(tmp_path / "a.md"), str(tmp_path / "a.md")),
+                 (str(tmp_path),)):
+        data = json.loads(cli("check", "--isolated", "--no-cache", "-f", "json", *args).stdout)
+        assert sorted(Path(p["source"]).name for p in data["posts"]) == (["a.md", "b.md"] if str(tmp_path) in
+                                                                          args else ["a.md"])

@@ -87,7 +87,7 @@ def test_a_single_file_has_no_site_and_computes_no_summary(tmp_path: Path):
     post.write_text(CLEAN, encoding="utf-8")
     run = Run(isolated_config(), RunOptions((str(post),)), sinks=[sink := _Collect()])
     result = run.execute()
-    assert not run.summarise and run.summaries == [] and sink.site_findings is None and result.posts == 1
+    assert not run.summarise and len(run.summaries) == 0 and sink.site_findings is None and result.posts == 1
 
 
 def test_duplicate_description_reads_the_same_front_matter_alias_as_meta_description_length(cli, tmp_path: Path):

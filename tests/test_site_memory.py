@@ -119,6 +119,15 @@ def test_shared_strings_share_urls_across_summaries_built_apart():
     assert kept == [first, second] and kept[0].links.urls[0] is kept[1].links.urls[0]
 
 
+def test_an_h1_that_reads_as_the_title_is_kept_as_the_titles_string():
+    title = "".join(["Knee pain ", "after running"])  # built apart, as two strings read from JSON are
+    same, other = (PostSummary("u", title=title, h1=h1) for h1 in ("Knee pain after running", "Knee pain"))
+    assert same.h1 is not same.title
+    kept = SharedStrings().summary(same)
+    assert kept == same and kept.h1 is kept.title
+    assert SharedStrings().summary(other).h1 == "Knee pain"
+
+
 def test_a_kept_summary_takes_about_one_and_a_half_kilobytes():
     """A full sketch and 20 external links (5 sources): about 1.6 KB as kept, 5.4 KB as tuples of Python objects."""
     rng = random.Random(1)
@@ -177,3 +186,98 @@ def test_near_duplicate_findings_are_the_ones_tuple_sketches_gave(threshold: flo
     text = "\n".join(f"{f.sources} {f.value} {f.message}" for f in found)
     assert (len(found), max(len(f.sources) for f in found), sum(len(f.sources) for f in found),
             hashlib.sha256(text.encode()).hexdigest()[:16]) == CLUSTERS_BEFORE[threshold]
+
+
+# --- summaries past SPILL_FROM live in a temporary file -------------------------------------------------------
+
+def _site_posts(n: int = 600) -> list[PostSummary]:
+    """Near-copies, shared titles and links between web pages: something for every site rule to find."""
+    from dataclasses import replace
+
+    posts = list(_near_copies(n))
+    return [replace(p, title=f"T{i % (n // 3)}", h1=f"H{i % 5}" if i % 7 == 0 else "",
+                    links=[(posts[(i + 1) % (n - 10)].url, 3)] if i % 4 else []) for i, p in enumerate(posts)]
+
+
+def test_spilled_summaries_read_back_as_they_were_kept():
+    from clinic_audit.siterules import Summaries
+
+    posts = _site_posts(60)
+    kept = Summaries(spill_from=7)
+    for post in posts:
+        kept.append(post)
+    assert len(kept) == 60 and len(kept.kept) == 7 and kept.file is not None
+    assert list(kept) == posts and kept[7] == posts[7] and kept[-1] == posts[-1] and kept[5:12] == posts[5:12]
+    assert [(post, kept[0], kept[59]) for post in kept] == [(post, posts[0], posts[59]) for post in posts]
+    with pytest.raises(IndexError):
+        kept[60]
+    kept.close()
+    assert len(kept) == 7
+
+
+def test_site_findings_are_the_same_when_summaries_are_spilled(monkeypatch):
+    from clinic_audit import siterules
+    from clinic_audit.siterules import Summaries
+
+    monkeypatch.setattr(siterules, "READ_BYTES", 4096)  # many chunks
+    posts = _site_posts()
+    settings = [RuleSetting(r, r.severity, Options(r.defaults())) for r in load() if r.family == "site"]
+    spilled = Summaries(spill_from=50)
+    for post in posts:
+        spilled.append(post)
+    found = run_site_rules(Site(tuple(posts)), settings)
+    assert {f.rule for f in found} >= {"SI001", "SI003", "SI006", "SI008"}
+    assert [f.to_dict() | {"source": f.source} for f in run_site_rules(Site(spilled), settings)] == \
+           [f.to_dict() | {"source": f.source} for f in found]
+
+
+def test_a_run_past_spill_from_posts_reports_what_a_run_in_memory_does(cli, tmp_path, monkeypatch):
+    from clinic_audit import siterules
+
+    for i in range(8):
+        (tmp_path / f"p{i}.md").write_text(f"# Knee pain {i % 3}\n\nRest the knee for a day or two. Ice helps "
+                                           f"the swelling go down. See [care](/care/{i}/).\n", encoding="utf-8")
+    in_memory = cli("check", "--isolated", "--no-cache", "-f", "json", str(tmp_path)).stdout
+    monkeypatch.setattr(siterules, "SPILL_FROM", 2)
+    assert cli("check", "--isolated", "--no-cache", "-f", "json", str(tmp_path)).stdout == in_memory
+    assert "SI001" in in_memory
+
+
+def test_summaries_that_cannot_be_spilled_stay_in_memory_in_order(monkeypatch):
+    import io
+
+    from clinic_audit import siterules
+    from clinic_audit.siterules import Summaries
+
+    class Filling(io.BytesIO):
+        """A temporary file on a disk that fills after three summaries."""
+        writes = 0
+
+        def write(self, data):
+            Filling.writes += 1
+            if Filling.writes > 3:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    monkeypatch.setattr(siterules.tempfile, "TemporaryFile", lambda **_: Filling())
+    posts = _site_posts(30)
+    kept = Summaries(spill_from=5)
+    for post in posts:
+        kept.append(post)
+    assert list(kept) == posts and kept.file is None and len(kept.kept) == 30
+
+
+def test_spilled_summaries_hold_a_few_bytes_a_post():
+    from clinic_audit.siterules import Summaries
+
+    stored = [pickle.dumps(p) for p in _site_posts(2000)]  # arriving from workers, as a run's do
+    tracemalloc.start()
+    try:
+        kept = Summaries(spill_from=0)
+        for data in stored:
+            kept.append(pickle.loads(data))
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    kept.close()
+    assert size / 2000 < 40  # 8 bytes of offset a post (and the file's buffer); about 1.1 KB each in memory

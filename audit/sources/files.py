@@ -34,9 +34,11 @@ def discover(
     A path named explicitly is always audited; folders are filtered by the
     include globs and the gitignore-style exclude patterns.
     """
-    include, exclude = list(include), list(exclude)
+    include, exclude, paths = list(include), list(exclude), list(paths)
     excluded: "Excluded | None" = None  # built for the first folder: named files need none
-    seen: set[str] = set()
+    # Files already yielded, when two arguments may name one (a folder walk never repeats a file): a run of
+    # one folder of 16,000 posts keeps no set of their names.
+    seen: set[str] | _Nothing = set() if len(paths) > 1 else _Nothing()
     for raw in paths:
         if raw == STDIN:
             yield Target(STDIN, None)
@@ -59,6 +61,16 @@ def discover(
             yield InputError(display_name(raw), "not a regular file or folder")
         else:
             yield InputError(display_name(raw), "no such file or folder")
+
+
+class _Nothing:
+    """An always-empty set: ``add`` forgets."""
+
+    def __contains__(self, item: object) -> bool:
+        return False
+
+    def add(self, item: object) -> None:
+        pass
 
 
 class Excluded(Protocol):
