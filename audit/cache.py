@@ -46,7 +46,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from . import __version__
 from .rule import Finding, Severity
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from .sources import Document
 
 Stored = tuple["PostResult | InputFailure", "PostSummary | None"]
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 CACHE_DIR = Path(".clinic-audit") / "cache"
@@ -169,6 +170,18 @@ def _skip(encoded: bytes) -> "Stored":
     return InputFailure(data["source"], data["message"], skipped=True), None
 
 
+def _site_findings(stored: bytes) -> list[Finding]:
+    """A stored run's site findings back as ``Finding`` values; ValueError when it is not such an entry."""
+    from .stored import load_json
+
+    if not stored.startswith(SITE_HEADER):
+        raise ValueError("not a site entry of this format")
+    rows = load_json(zlib.decompress(stored[len(SITE_HEADER):]))
+    if not isinstance(rows, list):
+        raise ValueError("not a list")
+    return [Finding.from_dict(row["source"], row) for row in rows]
+
+
 def _inflate(compressed: bytes, encoded: bytes) -> bytes:
     """The text part of an entry, compressed against the end of its result's JSON."""
     inflate = zlib.decompressobj(zdict=encoded[-WINDOW:])
@@ -229,24 +242,28 @@ class ResultCache:
 
     def get(self, key: str) -> "Stored | None":
         """The stored result and site summary, or None when absent or unreadable."""
+        return self._read(key, self._entry)
+
+    def _entry(self, stored: bytes) -> "Stored":
+        if stored.startswith(SKIP_HEADER):
+            return _skip(stored[len(SKIP_HEADER):])
+        if not stored.startswith(HEADER):
+            raise ValueError("not an entry of this format")
+        inflate = zlib.decompressobj()
+        encoded = inflate.decompress(stored[len(HEADER):])  # zlib checks each part is whole
+        if not inflate.eof:
+            raise ValueError("truncated")
+        return decode(encoded, _inflate(inflate.unused_data, encoded) if self.read_text else None)
+
+    def _read(self, key: str, parse: "Callable[[bytes], T]") -> "T | None":
+        """``parse`` of the entry stored under ``key`` (which marks it used), or None when it is absent or
+        ``parse`` finds it unreadable."""
         try:
             path = self._file(key)
             with open(path, "rb") as handle:
-                stored = handle.read()
-            if stored.startswith(SKIP_HEADER):
-                skipped = _skip(stored[len(SKIP_HEADER):])
-                os.utime(path)
-                return skipped
-            if not stored.startswith(HEADER):
-                raise ValueError("not an entry of this format")
-            inflate = zlib.decompressobj()
-            encoded = inflate.decompress(stored[len(HEADER):])  # zlib checks each part is whole
-            if not inflate.eof:
-                raise ValueError("truncated")
-            text = _inflate(inflate.unused_data, encoded) if self.read_text else None
-            stored_result = decode(encoded, text)
+                value = parse(handle.read())
             os.utime(path)  # used: kept by the pruning, which drops the least recently used entries first
-            return stored_result
+            return value
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:  # damaged
@@ -292,25 +309,7 @@ class ResultCache:
 
     def site(self, key: str) -> "list[Finding] | None":
         """The site findings stored under ``key``, or None when absent or unreadable."""
-        from .stored import load_json
-
-        try:
-            path = self._file(key)
-            with open(path, "rb") as handle:
-                stored = handle.read()
-            if not stored.startswith(SITE_HEADER):
-                raise ValueError("not a site entry of this format")
-            rows = load_json(zlib.decompress(stored[len(SITE_HEADER):]))
-            if not isinstance(rows, list):
-                raise ValueError("not a list")
-            findings = [Finding.from_dict(row["source"], row) for row in rows]
-            os.utime(path)
-            return findings
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:  # damaged
-            log.debug("ignoring unreadable site entry %s: %s", key, exc)
-            return None
+        return self._read(key, _site_findings)
 
     def put_site(self, key: str, findings: "Iterable[Finding]") -> None:
         rows = [{**f.to_dict(), "source": f.source} for f in findings]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import heapq
 import logging
-import os
 import pickle
 import re
 import struct
@@ -212,8 +211,9 @@ class Summaries(Sequence[PostSummary]):
     back whenever a rule iterates or indexes them.
 
     A kept summary is about 1.1 KB (half of it the sketch), 17 MiB at 16,000 posts; on file, a run holds
-    8 bytes a post.  Reading back costs about 9 µs a summary a pass (each site rule is one or two passes):
-    about 1.4 s for all nine rules at 16,000 posts, a run of some minutes.  The file is this process's alone
+    8 bytes a post.  Reading back costs about 8 µs a summary a pass (each site rule is one or two passes):
+    all nine rules take 1.9 s at 16,000 posts against 0.45 s in memory (``benchmarks/site_scaling.py``), in a
+    run of some minutes.  The file is this process's alone
     (unlinked as it is created) and goes when the run closes it or ends; a file that cannot be written keeps
     everything in memory, as before.
     """

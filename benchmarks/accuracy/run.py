@@ -256,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {args.corpus}: nothing to measure (give a folder of posts as the first argument)")
         return 0
     command = args.command.split()
+    if not command or shutil.which(command[0]) is None:
+        print(f"no command {args.command!r} on PATH: activate the environment clinic-audit is installed in, or "
+              f"pass --command", file=sys.stderr)
+        return 2
     if args.dump:
         dump(args.corpus, args.dump, command)
         return 0
