@@ -214,8 +214,8 @@ class Summaries(Sequence[PostSummary]):
     8 bytes a post.  Reading back costs about 8 µs a summary a pass (each site rule is one or two passes):
     all nine rules take 1.9 s at 16,000 posts against 0.45 s in memory (``benchmarks/site_scaling.py``), in a
     run of some minutes.  The file is this process's alone
-    (unlinked as it is created) and goes when the run closes it or ends; a file that cannot be written keeps
-    everything in memory, as before.
+    (unlinked as it is created, in ``TMPDIR``: on a tmpfs it is memory again, if less of it) and goes when the
+    run closes it or ends; a file that cannot be written keeps everything in memory, as before.
     """
 
     def __init__(self, spill_from: int | None = None) -> None:
