@@ -170,16 +170,27 @@ def _skip(encoded: bytes) -> "Stored":
     return InputFailure(data["source"], data["message"], skipped=True), None
 
 
-def _site_findings(stored: bytes) -> list[Finding]:
-    """A stored run's site findings back as ``Finding`` values; ValueError when it is not such an entry."""
+def encode_site(findings: "Iterable[Finding]") -> bytes:
+    """A run's site findings, compressed JSON (each finding's object and its source): what the result cache
+    and the history store for a site key."""
+    return zlib.compress(_json([{**f.to_dict(), "source": f.source} for f in findings]), LEVEL)
+
+
+def decode_site(encoded: bytes) -> list[Finding]:
+    """What :func:`encode_site` wrote, back as ``Finding`` values; ValueError (or another error of reading a
+    value of the wrong shape) when it is not such data."""
     from .stored import load_json
 
-    if not stored.startswith(SITE_HEADER):
-        raise ValueError("not a site entry of this format")
-    rows = load_json(zlib.decompress(stored[len(SITE_HEADER):]))
+    rows = load_json(zlib.decompress(encoded))
     if not isinstance(rows, list):
         raise ValueError("not a list")
     return [Finding.from_dict(row["source"], row) for row in rows]
+
+
+def _site_entry(stored: bytes) -> list[Finding]:
+    if not stored.startswith(SITE_HEADER):
+        raise ValueError("not a site entry of this format")
+    return decode_site(stored[len(SITE_HEADER):])
 
 
 def _inflate(compressed: bytes, encoded: bytes) -> bytes:
@@ -309,11 +320,10 @@ class ResultCache:
 
     def site(self, key: str) -> "list[Finding] | None":
         """The site findings stored under ``key``, or None when absent or unreadable."""
-        return self._read(key, _site_findings)
+        return self._read(key, _site_entry)
 
     def put_site(self, key: str, findings: "Iterable[Finding]") -> None:
-        rows = [{**f.to_dict(), "source": f.source} for f in findings]
-        self._write(key, SITE_HEADER + zlib.compress(_json(rows), LEVEL))
+        self._write(key, SITE_HEADER + encode_site(findings))
 
     def finish(self, site_findings: object, penalties: object) -> None:
         """Every entry was written when it was audited; prune the cache if it is due."""

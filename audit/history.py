@@ -80,6 +80,11 @@ CREATE TABLE IF NOT EXISTS scores (
     score INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS scores_by_run ON scores(run_id);
+CREATE TABLE IF NOT EXISTS site_results (
+    site_key TEXT PRIMARY KEY,
+    findings BLOB NOT NULL,
+    run_id INTEGER NOT NULL
+);
 """
 
 
@@ -162,7 +167,8 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
 # The first and last entry of every table and index (a damaged page shows when it is read).
 _PROBES = tuple(
     query.format(d=d) for d in ("ASC", "DESC") for query in (
-        *(f"SELECT * FROM {table} ORDER BY rowid {{d}} LIMIT 1" for table in ("runs", "posts", "findings", "scores")),
+        *(f"SELECT * FROM {table} ORDER BY rowid {{d}} LIMIT 1"
+          for table in ("runs", "posts", "findings", "scores", "site_results")),
         "SELECT run_id, source FROM posts ORDER BY run_id {d}, source {d} LIMIT 1",
         "SELECT result_key FROM posts ORDER BY result_key {d} LIMIT 1",
         "SELECT run_id FROM findings ORDER BY run_id {d} LIMIT 1",
@@ -224,6 +230,8 @@ class Recorder:
         self.scores: list[int] = []
         self.finding_count = 0
         self.error_count = 0
+        self.site_result = ""  # the site key whose findings this run used or made...
+        self.site_encoded: bytes | None = None  # ...and those findings, when this run made them
 
     def get(self, key: str) -> "tuple[PostResult, PostSummary | None] | None":
         """The stored result (and site summary) of a post with this key from a complete run, if any."""
@@ -265,11 +273,28 @@ class Recorder:
     def failure(self, failure: "InputFailure", key: str = "") -> None:
         self.errors += not failure.skipped
 
-    def site(self, key: str) -> None:
-        return None  # each run's site rules run again: the history records their findings per run
+    def site(self, key: str) -> "list[Finding] | None":
+        """The site findings a complete run stored under ``key`` (``cache.SiteKey``), or None.  This run takes
+        them over, so pruning keeps them while a run kept uses them."""
+        from .cache import decode_site
+
+        with _guarded(self.path):
+            row = self.db.execute(
+                "SELECT s.findings FROM site_results s JOIN runs r ON r.id = s.run_id "
+                "WHERE s.site_key = ? AND r.status = 'complete'", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            findings = decode_site(row[0])
+        except (ValueError, KeyError, TypeError, AttributeError, zlib.error):
+            return None  # damaged: the site rules run again
+        self.site_result = key
+        return findings
 
     def put_site(self, key: str, findings: Sequence["Finding"]) -> None:
-        pass
+        from .cache import encode_site
+
+        self.site_result, self.site_encoded = key, encode_site(findings)
 
     def flush(self) -> None:
         if not self.pending:
@@ -294,6 +319,11 @@ class Recorder:
             db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", [
                 (self.run_id, f.source, f.rule, f.name, str(f.severity), f.fingerprint, f.line, f.message)
                 for f in site_findings])
+            if self.site_encoded is not None:
+                db.execute("INSERT OR REPLACE INTO site_results VALUES (?, ?, ?)",
+                           (self.site_result, self.site_encoded, self.run_id))
+            elif self.site_result:
+                db.execute("UPDATE site_results SET run_id = ? WHERE site_key = ?", (self.run_id, self.site_result))
             # A run that audited nothing (a missing folder, a site answering 401) is kept as failed: it is never
             # listed, diffed or reused, and never the "previous run" a regression is measured against.
             status = "complete" if self.posts else "failed"
@@ -525,6 +555,7 @@ def prune(path: str | Path, keep: int) -> tuple[int, int]:
             db.executemany(f"DELETE FROM {table} WHERE run_id = ?", [(i,) for i in doomed])
         db.executemany("DELETE FROM runs WHERE id = ?", [(i,) for i in doomed])
         db.execute("DELETE FROM results WHERE result_key NOT IN (SELECT result_key FROM posts)")
+        db.execute("DELETE FROM site_results WHERE run_id NOT IN (SELECT id FROM runs)")
     db.execute("VACUUM")
     db.close()
     return len(doomed), max(0, before - Path(path).stat().st_size)

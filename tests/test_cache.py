@@ -238,11 +238,27 @@ def test_a_damaged_site_entry_runs_the_site_rules_again(cli, tmp_path, monkeypat
     assert calls == [2, 2, 2, 2]
 
 
-def test_a_history_run_always_runs_its_site_rules(cli, tmp_path, monkeypatch):
+def test_a_history_reuses_the_site_findings_of_a_complete_run_and_prunes_them_with_it(cli, tmp_path, monkeypatch):
+    import sqlite3
+
     calls = _site_counted(monkeypatch)
     for name in ("a.md", "b.md"):
         (tmp_path / name).write_text(POST, encoding="utf-8")
     db = str(tmp_path / "history.db")
-    for _ in range(2):
-        assert json.loads(cli("check", "-f", "json", "--db", db, str(tmp_path)).stdout)["site"]["findings"]
-    assert calls == [2, 2]
+
+    def site_rules() -> list[tuple[str, tuple[str, ...]]]:
+        return _site_rules(json.loads(cli("check", "-f", "json", "--db", db, str(tmp_path)).stdout))
+
+    first = site_rules()
+    assert ("SI001", ("a.md", "b.md")) in first
+    assert site_rules() == first and calls == [2]  # the second night read the stored site findings
+    with sqlite3.connect(db) as connection:  # both nights recorded them, for diffs and regressions
+        counts = connection.execute("SELECT run_id, COUNT(*) FROM findings WHERE site = 1 GROUP BY run_id").fetchall()
+        assert [n for _, n in counts] == [len(first), len(first)]
+        connection.execute("UPDATE site_results SET findings = x'00'")  # damaged: the rules run again
+    assert site_rules() == first and calls == [2, 2]
+    (tmp_path / "b.md").write_text(POST.replace("Knee pain", "Back pain"), encoding="utf-8")
+    assert "SI001" not in {rule for rule, _ in site_rules()} and calls == [2, 2, 2]
+    assert cli("history", "prune", "--keep", "1", "--db", db).exit_code == 0
+    with sqlite3.connect(db) as connection:  # only the kept run's site findings are left
+        assert connection.execute("SELECT COUNT(*) FROM site_results").fetchone() == (1,)
