@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import heapq
 import logging
-import pickle
 import re
 import struct
-import tempfile
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -231,6 +229,9 @@ class Summaries(Sequence[PostSummary]):
             self.kept.append(self.shared.summary(summary))
 
     def _spill(self, summary: PostSummary) -> bool:
+        import pickle  # here and below: a run under SPILL_FROM posts (a one-file check) never needs them
+        import tempfile
+
         try:
             if self.file is None:
                 self.file = tempfile.TemporaryFile(prefix="clinic-audit-summaries-")
@@ -279,6 +280,8 @@ class Summaries(Sequence[PostSummary]):
     def _spilled(self, first: int, count: int | None = None) -> Iterator[PostSummary]:
         """Spilled summaries from number ``first`` (``count`` of them, or all), read a chunk at a time: each
         chunk seeks first, so a rule may index the posts while it iterates them."""
+        import pickle
+
         offsets, last = self.offsets, len(self.offsets) if count is None else min(len(self.offsets), first + count)
         self.file.flush()
         while first < last:

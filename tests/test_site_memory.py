@@ -246,7 +246,6 @@ def test_a_run_past_spill_from_posts_reports_what_a_run_in_memory_does(cli, tmp_
 def test_summaries_that_cannot_be_spilled_stay_in_memory_in_order(monkeypatch):
     import io
 
-    from clinic_audit import siterules
     from clinic_audit.siterules import Summaries
 
     class Filling(io.BytesIO):
@@ -259,7 +258,7 @@ def test_summaries_that_cannot_be_spilled_stay_in_memory_in_order(monkeypatch):
                 raise OSError(28, "No space left on device")
             return super().write(data)
 
-    monkeypatch.setattr(siterules.tempfile, "TemporaryFile", lambda **_: Filling())
+    monkeypatch.setattr("tempfile.TemporaryFile", lambda **_: Filling())
     posts = _site_posts(30)
     kept = Summaries(spill_from=5)
     for post in posts:
