@@ -1,6 +1,6 @@
 """How fast is clinic-audit next to the floor set by its own dependencies, at each corpus size?
 
-    python benchmarks/run.py                      # 275, 2,000 and 16,000 posts (about 40 minutes on 2 cores)
+    python benchmarks/run.py                      # 275, 2,000 and 16,000 posts (20–40 minutes on 2 cores)
     python benchmarks/run.py --quick              # 100 and 400 posts, 2 rounds (about 2 minutes)
     python benchmarks/run.py --readme README.md   # the same, then the README's table is replaced
 
