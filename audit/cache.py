@@ -123,8 +123,7 @@ class SiteKey:
 def encode(result: "PostResult", summary: "PostSummary | None") -> tuple[bytes, bytes]:
     """An entry's two JSON texts (each compressed on its own): the result's JSON with findings as rows and the
     summary beside it, but without the post's text (``document["blocks"]``); and that text."""
-    data = result.to_dict()
-    data["findings"] = [_row(finding) for finding in result.findings]
+    data = result.to_dict(_row)
     blocks = data["document"].get(TEXT_KEY)
     if TEXT_KEY in data["document"]:
         data["document"] = {**data["document"], TEXT_KEY: None}  # read back into its place, so keys keep their order

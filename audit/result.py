@@ -54,7 +54,8 @@ class PostResult:
     language_source: str = "default"
     targets: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)  # metric -> configured target
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, finding: Callable[[Finding], Any] = Finding.to_dict) -> dict[str, Any]:
+        """The result as JSON-ready data, each finding as ``finding`` writes it (the result cache: a row)."""
         return {
             "source": self.source,
             "title": self.title,
@@ -66,7 +67,7 @@ class PostResult:
             "scores": self.scores,
             "metrics": self.metrics,
             "targets": self.targets,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [finding(f) for f in self.findings],
             "document": self.document,
         }
 
