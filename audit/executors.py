@@ -4,15 +4,17 @@ A pool takes ``PostTask`` values and returns futures of ``audit_task``'s outcome
 the order, the store, the sinks and the site rules on the machine that started it.  Both pools send the
 configuration to each worker once (a process-pool initializer; a Dask ``scatter``), never with every task.
 
-A Dask task costs milliseconds of scheduling and a network round trip, as much as auditing a post, so the
-Dask pool sends posts in small batches (``DASK_BATCH``): one Dask task audits a batch, and each post's future
-reads its place in the batch's result.  A batch not yet full is sent when the run waits on one of its posts.
+Both pools send posts in small batches (``Batches``): one task audits a batch, and each post's future reads
+its place in the batch's result.  A batch not yet full is sent when the run waits on one of its posts.  A Dask
+task costs milliseconds of scheduling and a network round trip, as much as auditing a post (``DASK_BATCH``); a
+local task costs the run's process pickling, thread wake-ups and a reply, a tenth of its CPU at one post a task
+(``LOCAL_BATCH``).
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from .engine import Outcome, PostTask, audit_task
 
@@ -20,13 +22,19 @@ if TYPE_CHECKING:
     from .config import Config
 
 CONNECT_SECONDS = 5  # how long to wait for a Dask scheduler before saying it cannot be reached
-WINDOW_PER_SLOT = 8  # posts in flight per worker: keeps workers busy without holding the whole site in memory
+WINDOW_PER_SLOT = 8  # posts held back per job while a run is still small (before its pool starts)
 # Posts per Dask task, and batches in flight per worker thread.  Measured on 600 posts, 2 workers, one machine
 # (medians of 3 interleaved rounds, time against the process pool): 1 post x 8 in flight 1.40x, 4 x 6 1.22x,
 # 8 x 4 1.36x, 16 x 3 about 2x (big batches leave a worker idle while the run waits, in order, on the other).
 DASK_BATCH = 4
 DASK_BATCHES_PER_SLOT = 6
-DASK_BATCH_SECONDS = 1.0  # a batch filling slowly (posts fetched one by one from a site) is sent after this
+# Posts per task of the local pool, and batches in flight per worker.  A task costs the run's own process
+# pickling, a wake-up of the pool's threads and a reply; measured on the 467 real posts of ../shared/corpus
+# (--jobs 2, 6 interleaved rounds, medians): one post a task, 8 in flight: 5.32 s wall, 1.98 s of CPU in the run's
+# process, 10.28 s in all; 2 x 4: 5.08 s, 1.83 s, 9.72 s; 4 x 3: 5.04 s, 1.72 s, 9.62 s.
+LOCAL_BATCH = 4
+LOCAL_BATCHES_PER_SLOT = 3
+BATCH_SECONDS = 1.0  # a batch filling slowly (posts fetched one by one from a site) is sent after this
 
 
 class FutureLike(Protocol):
@@ -45,20 +53,22 @@ class Pool(Protocol):
 
 
 class LocalPool:
-    """Worker processes on this machine (``-j``)."""
+    """Worker processes on this machine (``-j``), sent posts in batches (``LOCAL_BATCH``)."""
 
     def __init__(self, config: "Config", jobs: int):
         # Imported here: multiprocessing costs a one-file check (a pre-commit hook) tens of milliseconds.
         from concurrent.futures import ProcessPoolExecutor
 
         self.slots = jobs
-        self.window = jobs * WINDOW_PER_SLOT
+        self.window = jobs * LOCAL_BATCH * LOCAL_BATCHES_PER_SLOT
         self.executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(config,))
+        self.batches = Batches(lambda tasks: self.executor.submit(_audit_in_worker, tasks), LOCAL_BATCH)
 
     def submit(self, task: PostTask) -> FutureLike:
-        return self.executor.submit(_audit_in_worker, task)
+        return self.batches.add(task)
 
     def close(self) -> None:
+        self.batches.clear()
         self.executor.shutdown(cancel_futures=True)
 
 
@@ -75,41 +85,58 @@ class DaskPool:
         self.config = self.client.scatter(config, broadcast=True)
         self.slots = max(1, sum(self.client.nthreads().values()))
         self.window = self.slots * DASK_BATCH * DASK_BATCHES_PER_SLOT
-        self.batch: list[PostTask] = []
-        self.batch_future: _Batch = _Batch(self)
-        self.batch_started = 0.0
+        self.batches = Batches(lambda tasks: self.client.submit(audit_batch, tasks, self.config, pure=False),
+                               DASK_BATCH)
 
     def submit(self, task: PostTask) -> FutureLike:
-        future = _InBatch(self.batch_future, len(self.batch))
-        if not self.batch:
-            self.batch_started = time.monotonic()
-        self.batch.append(task)
-        if len(self.batch) >= DASK_BATCH or time.monotonic() - self.batch_started > DASK_BATCH_SECONDS:
-            self.flush()
-        return future
-
-    def flush(self) -> None:
-        """Send the batch being filled as one Dask task."""
-        if self.batch:
-            self.batch_future.future = self.client.submit(audit_batch, self.batch, self.config, pure=False)
-            self.batch, self.batch_future = [], _Batch(self)
+        return self.batches.add(task)
 
     def close(self) -> None:
-        self.batch = []
+        self.batches.clear()
         if self.owned:
             self.client.close()
 
 
-class _Batch:
-    """A batch of posts: its Dask future once sent."""
+class Batches:
+    """Posts gathered into batches of ``size``, each sent as one task by ``send`` (which returns its future);
+    each post's future reads its place in its batch's result.  A batch not yet full is sent when the run waits
+    on one of its posts, or when the next post comes more than ``BATCH_SECONDS`` after its first."""
 
-    def __init__(self, pool: DaskPool):
-        self.pool = pool
+    def __init__(self, send: "Callable[[list[PostTask]], FutureLike]", size: int):
+        self.send, self.size = send, size
+        self.batch: list[PostTask] = []
+        self.future: _Batch = _Batch(self)
+        self.started = 0.0
+
+    def add(self, task: PostTask) -> FutureLike:
+        future = _InBatch(self.future, len(self.batch))
+        if not self.batch:
+            self.started = time.monotonic()
+        self.batch.append(task)
+        if len(self.batch) >= self.size or time.monotonic() - self.started > BATCH_SECONDS:
+            self.flush()
+        return future
+
+    def flush(self) -> None:
+        """Send the batch being filled."""
+        if self.batch:
+            self.future.future = self.send(self.batch)
+            self.batch, self.future = [], _Batch(self)
+
+    def clear(self) -> None:
+        self.batch = []
+
+
+class _Batch:
+    """A batch of posts: its pool's future once sent."""
+
+    def __init__(self, batches: Batches):
+        self.batches = batches
         self.future: Any = None
 
     def result(self) -> list[Outcome]:
         if self.future is None:
-            self.pool.flush()  # the run waits on a post of the batch being filled: send it now
+            self.batches.flush()  # the run waits on a post of the batch being filled: send it now
         return self.future.result()  # type: ignore[no-any-return]
 
 
@@ -139,6 +166,6 @@ def _init_worker(config: "Config") -> None:
     _worker_config = config
 
 
-def _audit_in_worker(task: PostTask) -> Outcome:
+def _audit_in_worker(tasks: list[PostTask]) -> list[Outcome]:
     assert _worker_config is not None, "the pool initializer sets the configuration"
-    return audit_task(task, _worker_config)
+    return audit_batch(tasks, _worker_config)
