@@ -168,3 +168,24 @@ def test_an_output_that_cannot_be_written_is_one_line_before_or_after_the_audit(
     (tmp_path / "missing").write_text("a file where a folder is needed", encoding="utf-8")
     result = cli("check", "--isolated", str(folder), flag, str(target))
     assert result.exit_code == 2 and "Traceback" not in result.output and result.stderr.startswith("clinic-audit: ")
+
+
+class _GrewAfterStat(type(Path())):  # type: ignore[misc]
+    """A path whose stat saw a shorter file than the one read: it grew in between."""
+
+    def stat(self, *args, **kwargs):  # type: ignore[override]
+        real = super().stat(*args, **kwargs)
+        return os.stat_result((real.st_mode, *real[1:6], 10, *real[7:]))
+
+
+def test_a_file_that_grows_after_stat_is_read_whole_within_the_cap(tmp_path: Path):
+    from clinic_audit.sources.document import Target
+    from clinic_audit.sources.files import InputError, read
+
+    post = tmp_path / "post.md"
+    post.write_text("# Knee care\n\n" + "Rest the knee and keep it moving gently each day. " * 4, encoding="utf-8")
+    size = post.stat().st_size
+    target = Target(str(post), _GrewAfterStat(post))
+    assert read(target, max_bytes=size).text == post.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="over the"):
+        read(target, max_bytes=size - 1)

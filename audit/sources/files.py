@@ -169,7 +169,11 @@ def read(target: Target, max_bytes: int, stdin_format: str | None = None) -> Doc
             if info.st_size > max_bytes:
                 raise InputError(target.source, f"file is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit (max-file-size)")
             with open(target.path, "rb") as handle:
-                data = handle.read(max_bytes + 1)  # the cap holds even if the file grows while it is read
+                # read(n) allocates n bytes first: ask for the size stat saw (and one more), and only if the file
+                # grew since, for the rest up to the cap, which holds even if the file grows while it is read
+                data = handle.read(info.st_size + 1)
+                if len(data) > info.st_size:
+                    data += handle.read(max_bytes + 1 - len(data))
         except PermissionError:
             raise InputError(target.source, "permission denied") from None
         except OSError as exc:
