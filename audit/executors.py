@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 CONNECT_SECONDS = 5  # how long to wait for a Dask scheduler before saying it cannot be reached
 WINDOW_PER_SLOT = 8  # posts held back per job while a run is still small (before its pool starts)
-# Posts per Dask task, and batches in flight per worker thread.  Measured on 600 posts, 2 workers, one machine
-# (medians of 3 interleaved rounds, time against the process pool): 1 post x 8 in flight 1.40x, 4 x 6 1.22x,
-# 8 x 4 1.36x, 16 x 3 about 2x (big batches leave a worker idle while the run waits, in order, on the other).
-DASK_BATCH = 4
-DASK_BATCHES_PER_SLOT = 6
+# Posts per Dask task, and batches in flight per worker thread.  Measured with bench_distributed.py on one
+# machine (600 posts, 2 workers, medians of 2 interleaved rounds, time against the process pool), once a batch's
+# outcomes were fetched once rather than once per post: 4 posts x 6 in flight 1.29x, 8 x 4 1.19x, 8 x 6 1.20x,
+# 16 x 3 1.18x.  Eight a task, four in flight: as quick as bigger batches, with fewer posts held in flight.
+DASK_BATCH = 8
+DASK_BATCHES_PER_SLOT = 4
 # Posts per task of the local pool, and batches in flight per worker.  A task costs the run's own process
 # pickling, a wake-up of the pool's threads and a reply; measured on the 467 real posts of ../shared/corpus
 # (--jobs 2, 6 interleaved rounds, medians): one post a task, 8 in flight: 5.32 s wall, 1.98 s of CPU in the run's
@@ -128,16 +129,20 @@ class Batches:
 
 
 class _Batch:
-    """A batch of posts: its pool's future once sent."""
+    """A batch of posts: its pool's future once sent, and its outcomes once read."""
 
     def __init__(self, batches: Batches):
         self.batches = batches
         self.future: Any = None
+        self.outcomes: list[Outcome] | None = None
 
     def result(self) -> list[Outcome]:
-        if self.future is None:
-            self.batches.flush()  # the run waits on a post of the batch being filled: send it now
-        return self.future.result()  # type: ignore[no-any-return]
+        if self.outcomes is None:
+            if self.future is None:
+                self.batches.flush()  # the run waits on a post of the batch being filled: send it now
+            # read once: a Dask future fetches its value from the worker at every call
+            self.outcomes = self.future.result()
+        return self.outcomes
 
 
 class _InBatch:

@@ -86,3 +86,17 @@ def test_the_local_pool_sends_its_workers_batches_of_posts(tmp_path: Path, monke
     serial = _Collect()
     Run(config, RunOptions((str(tmp_path),), jobs=1), sinks=[serial]).execute()
     assert [r.to_dict() for r in collected.posts] == [r.to_dict() for r in serial.posts]
+
+
+def test_a_batch_is_fetched_from_its_pool_once_however_many_posts_read_it():
+    class Remote(_Sent):
+        fetched = 0
+
+        def result(self) -> list[str]:  # a Dask future fetches from its worker at every call
+            Remote.fetched += 1
+            return super().result()
+
+    batches = Batches(Remote, 4)
+    futures = [batches.add(_task(i)) for i in range(4)]
+    assert [f.result() for f in futures] == ["p0.md", "p1.md", "p2.md", "p3.md"]
+    assert Remote.fetched == 1
