@@ -30,7 +30,7 @@ WINDOW_PER_SLOT = 8  # posts held back per job while a run is still small (befor
 DASK_BATCH = 8
 DASK_BATCHES_PER_SLOT = 4
 # Posts per task of the local pool, and batches in flight per worker.  A task costs the run's own process
-# pickling, a wake-up of the pool's threads and a reply; measured on the 467 real posts of ../shared/corpus
+# pickling, a wake-up of the pool's threads and a reply; measured on 467 real posts (the development corpus)
 # (--jobs 2, 6 interleaved rounds, medians): one post a task, 8 in flight: 5.32 s wall, 1.98 s of CPU in the run's
 # process, 10.28 s in all; 2 x 4: 5.08 s, 1.83 s, 9.72 s; 4 x 3: 5.04 s, 1.72 s, 9.62 s.
 LOCAL_BATCH = 4
